@@ -34,7 +34,10 @@ export const ReportRegistrySchema = Type.Object(
       Type.Null(),
     ]),
     channelCertificateHash: Type.Optional(
-      Type.Union([hexString("ChannelCertificateHash (the thumbprint), written by newer agents"), Type.Null()]),
+      Type.Union([
+        hexString("ChannelCertificateHash (the thumbprint), written by newer agents"),
+        Type.Null(),
+      ]),
     ),
   },
   { additionalProperties: false },

@@ -1,0 +1,150 @@
+/**
+ * A deliberately tiny DER reader: enough to walk a certificate's outer structure, the Microsoft template
+ * extensions and private-key containers. It never allocates copies (nodes are views into the input) and
+ * rejects what DER forbids (indefinite lengths), so malformed input fails loudly instead of being guessed at.
+ */
+
+export class DerError extends Error {
+  override readonly name = "DerError";
+}
+
+export const TAG = {
+  INTEGER: 0x02,
+  BIT_STRING: 0x03,
+  OCTET_STRING: 0x04,
+  NULL: 0x05,
+  OID: 0x06,
+  UTF8_STRING: 0x0c,
+  PRINTABLE_STRING: 0x13,
+  IA5_STRING: 0x16,
+  BMP_STRING: 0x1e,
+  SEQUENCE: 0x30,
+  SET: 0x31,
+} as const;
+
+export interface DerNode {
+  /** The whole identifier octet, e.g. 0x30 for SEQUENCE, 0xa0 for [0] constructed. */
+  tag: number;
+  constructed: boolean;
+  /** Offset of the identifier octet in the input. */
+  start: number;
+  /** Offset just past the last content octet. */
+  end: number;
+  content: Uint8Array;
+}
+
+function readLength(bytes: Uint8Array, offset: number): { length: number; next: number } {
+  const first = bytes[offset];
+  if (first === undefined) throw new DerError("truncated: length octet missing");
+  if (first < 0x80) return { length: first, next: offset + 1 };
+  const count = first & 0x7f;
+  // 0x80 is BER's indefinite form, which DER forbids; more than 4 length octets cannot describe anything we read.
+  if (count === 0 || count > 4) throw new DerError(`unsupported length form 0x${first.toString(16)}`);
+  let length = 0;
+  for (let i = 1; i <= count; i++) {
+    const b = bytes[offset + i];
+    if (b === undefined) throw new DerError("truncated: long-form length");
+    length = length * 256 + b;
+  }
+  return { length, next: offset + 1 + count };
+}
+
+/** Reads the TLV starting at `offset`. Only low tag numbers (< 31) exist in what we parse. */
+export function readNode(bytes: Uint8Array, offset = 0): DerNode {
+  const tag = bytes[offset];
+  if (tag === undefined) throw new DerError("truncated: tag missing");
+  if ((tag & 0x1f) === 0x1f) throw new DerError("high tag numbers are not supported");
+  const { length, next } = readLength(bytes, offset + 1);
+  const end = next + length;
+  if (end > bytes.length) throw new DerError(`truncated: needs ${end} bytes, has ${bytes.length}`);
+  return { tag, constructed: (tag & 0x20) !== 0, start: offset, end, content: bytes.subarray(next, end) };
+}
+
+/** Reads one TLV that must span the whole input (no trailing bytes). */
+export function readWhole(bytes: Uint8Array): DerNode {
+  const node = readNode(bytes, 0);
+  if (node.end !== bytes.length)
+    throw new DerError(`${bytes.length - node.end} trailing bytes after the DER value`);
+  return node;
+}
+
+/** The TLVs inside a constructed node, in order. */
+export function childrenOf(node: DerNode): DerNode[] {
+  if (!node.constructed) throw new DerError(`tag 0x${node.tag.toString(16)} is not constructed`);
+  const out: DerNode[] = [];
+  let offset = 0;
+  while (offset < node.content.length) {
+    const child = readNode(node.content, offset);
+    out.push(child);
+    offset = child.end;
+  }
+  return out;
+}
+
+export function expectTag(node: DerNode | undefined, tag: number, what: string): DerNode {
+  if (!node) throw new DerError(`${what}: missing`);
+  if (node.tag !== tag)
+    throw new DerError(`${what}: expected tag 0x${tag.toString(16)}, got 0x${node.tag.toString(16)}`);
+  return node;
+}
+
+export function decodeOid(content: Uint8Array): string {
+  if (content.length === 0) throw new DerError("empty OBJECT IDENTIFIER");
+  const arcs: bigint[] = [];
+  let value = 0n;
+  for (const b of content) {
+    value = (value << 7n) | BigInt(b & 0x7f);
+    if ((b & 0x80) === 0) {
+      arcs.push(value);
+      value = 0n;
+    }
+  }
+  if ((content[content.length - 1] ?? 0) & 0x80) throw new DerError("truncated OBJECT IDENTIFIER");
+  const [first = 0n, ...rest] = arcs;
+  // The first subidentifier packs the first two arcs (X.690 8.19.4).
+  const head = first < 40n ? [0n, first] : first < 80n ? [1n, first - 40n] : [2n, first - 80n];
+  return [...head, ...rest].map(String).join(".");
+}
+
+/** INTEGER content as an unsigned magnitude (sign ignored: we only read versions and counters). */
+export function decodeUnsigned(content: Uint8Array): bigint {
+  let value = 0n;
+  for (const b of content) value = (value << 8n) | BigInt(b);
+  return value;
+}
+
+/** Small INTEGER (versions, template major/minor) as a number; null when it does not fit safely. */
+export function decodeSmallInteger(content: Uint8Array): number | null {
+  if (content.length === 0 || (content[0] ?? 0) & 0x80) return null; // empty or negative
+  const value = decodeUnsigned(content);
+  return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : null;
+}
+
+/** Bit length of an unsigned big-endian magnitude (leading zero octets, e.g. a sign byte, ignored). */
+export function bitLength(content: Uint8Array): number {
+  let i = 0;
+  while (i < content.length && content[i] === 0) i++;
+  const lead = content[i];
+  if (lead === undefined) return 0;
+  return (content.length - i - 1) * 8 + (32 - Math.clz32(lead));
+}
+
+/** Decodes the string types the Microsoft template-name extension is seen with. */
+export function decodeString(node: DerNode): string | null {
+  switch (node.tag) {
+    case TAG.BMP_STRING: {
+      if (node.content.length % 2 !== 0) return null;
+      let s = "";
+      for (let i = 0; i + 1 < node.content.length; i += 2) {
+        s += String.fromCharCode(((node.content[i] ?? 0) << 8) | (node.content[i + 1] ?? 0));
+      }
+      return s;
+    }
+    case TAG.UTF8_STRING:
+    case TAG.PRINTABLE_STRING:
+    case TAG.IA5_STRING:
+      return new TextDecoder("utf-8", { fatal: false }).decode(node.content);
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,168 @@
+import { RULE_IDS, type RuleId, type Severity } from "../types";
+
+/**
+ * Rule metadata as data (ARCHITECTURE "SCOM rules the core must evaluate"). The UI lists it, the compliance
+ * report prints it, and every finding's default remediation comes from here. `defaultSeverity` is the
+ * severity of the rule's main failure; some rules also emit softer findings (validity warns before it
+ * errors, registry-serial warns on a renewed-but-not-imported certificate).
+ */
+export interface RuleMeta {
+  id: RuleId;
+  title: string;
+  defaultSeverity: Severity;
+  /** What SCOM needs, in one sentence. */
+  scomNeeds: string;
+  remediation: string;
+  /** Section of the seed document the rule comes from; null for certfleet's own rules. */
+  seedReference: string | null;
+}
+
+const CATALOG: Record<RuleId, Omit<RuleMeta, "id">> = {
+  "subject-fqdn": {
+    title: "Certificate name matches the host",
+    defaultSeverity: "error",
+    scomNeeds:
+      "The name SCOM reads (the first DNS SubjectAltName, else the subject CN) must be the host's FQDN; the NetBIOS name is accepted only on hosts that are not domain-joined.",
+    remediation:
+      'Request a new certificate with Subject "CN=<host FQDN>" and, if it has SubjectAltNames, the FQDN as the first DNS name; then import it with MOMCertImport.',
+    seedReference: "Certificate Requirements; Request a certificate using Certificate Manager (Subject tab)",
+  },
+  "eku-server-client": {
+    title: "Server and Client Authentication EKUs",
+    defaultSeverity: "error",
+    scomNeeds:
+      "The Enhanced Key Usage extension must contain Server Authentication (1.3.6.1.5.5.7.3.1) and Client Authentication (1.3.6.1.5.5.7.3.2).",
+    remediation:
+      "Re-issue the certificate from a template (or .inf [EnhancedKeyUsageExtension]) that includes both Server Authentication and Client Authentication, then import it with MOMCertImport.",
+    seedReference: "Certificate Requirements ([EnhancedKeyUsageExtension])",
+  },
+  "key-usage": {
+    title: "Digital Signature and Key Encipherment key usage",
+    defaultSeverity: "error",
+    scomNeeds: "The Key Usage extension must include Digital Signature (0x80) and Key Encipherment (0x20).",
+    remediation:
+      "Re-issue the certificate with KeyUsage = 0xf0 (or at least Digital Signature and Key Encipherment), then import it with MOMCertImport.",
+    seedReference: "Create an information (.inf) file (KeyUsage = 0xf0)",
+  },
+  "rsa-2048": {
+    title: "RSA key of at least 2048 bits",
+    defaultSeverity: "error",
+    scomNeeds: "The key must be RSA with at least 2048 bits; ECC keys are not supported.",
+    remediation:
+      "Request a new certificate with KeyAlgorithm = RSA and KeyLength = 2048 (or 4096) from a legacy CSP, then import it with MOMCertImport.",
+    seedReference: "Certificate Requirements (KeyLength, Algorithm name: RSA)",
+  },
+  sha256: {
+    title: "SHA-256 or stronger signature",
+    defaultSeverity: "error",
+    scomNeeds:
+      "The certificate must be signed with SHA-256 or a stronger hash; SHA-1 and MD5 are not accepted.",
+    remediation:
+      "Have the CA re-issue the certificate with HashAlgorithm = SHA256 (check the CA's own signing hash), then import it with MOMCertImport.",
+    seedReference: "Certificate Requirements (HashAlgorithm = SHA256)",
+  },
+  validity: {
+    title: "Certificate currently valid",
+    defaultSeverity: "error",
+    scomNeeds:
+      "The certificate must be within its validity period; SCOM stops authenticating once it expires.",
+    remediation:
+      "Renew the certificate (certlm.msc > All Tasks > Renew, or request a new one), then run MOMCertImport so SCOM uses the new serial.",
+    seedReference: "Renew a Certificate",
+  },
+  "csp-not-ksp": {
+    title: "Key held by a legacy CSP, not a KSP",
+    defaultSeverity: "error",
+    scomNeeds:
+      'The private key must live in a legacy Cryptographic Service Provider such as "Microsoft RSA SChannel Cryptographic Provider"; Key Storage Providers (CNG) are not supported.',
+    remediation:
+      'Request a new certificate with Provider Category "Legacy Cryptographic Service Provider" (ProviderName = "Microsoft RSA SChannel Cryptographic Provider", ProviderType = 12), then import it with MOMCertImport.',
+    seedReference: "Certificate Requirements (IMPORTANT: KSP isn't supported)",
+  },
+  "private-key": {
+    title: "Private key present in the machine key set",
+    defaultSeverity: "error",
+    scomNeeds:
+      "The certificate must have its private key, in the machine key set (MachineKeySet = TRUE), in LocalMachine\\My.",
+    remediation:
+      "Restore the private key with certutil -repairstore my <serial number>, or re-import the PFX into the Local Computer Personal store; then run MOMCertImport.",
+    seedReference: "Add the certificate to the Certificate Store (TIP: certutil -repairstore)",
+  },
+  exportable: {
+    title: "Private key exportable (informational)",
+    defaultSeverity: "info",
+    scomNeeds:
+      "SCOM works with a non-exportable key; the seed asks for exportable keys only when a certificate is requested on one machine for a non-domain-joined one.",
+    remediation:
+      "Nothing to fix for SCOM. If this certificate must be moved to another machine, request the next one with Key Exportable = TRUE.",
+    seedReference: "Certificate Requirements (Key Exportable=TRUE)",
+  },
+  keyspec: {
+    title: "KeySpec AT_KEYEXCHANGE",
+    defaultSeverity: "error",
+    scomNeeds: "The key must have KeySpec = 1 (AT_KEYEXCHANGE, the Exchange key type).",
+    remediation:
+      'Request a new certificate with KeySpec = 1 (Certificate Manager: Private Key tab > Key type "Exchange"), then import it with MOMCertImport.',
+    seedReference: "Create an information (.inf) file (KeySpec = 1)",
+  },
+  chain: {
+    title: "Chains to a trusted root",
+    defaultSeverity: "error",
+    scomNeeds: "The certificate must chain to a root CA that both ends of the SCOM channel trust.",
+    remediation:
+      "Import the issuing CA's root (and intermediate) certificates into Trusted Root Certification Authorities / Intermediate Certification Authorities on this host (gpupdate /force on domain machines).",
+    seedReference: "Download and Import the Root Certificate from the CA",
+  },
+  "registry-serial": {
+    title: "Imported with MOMCertImport (registry serial)",
+    defaultSeverity: "error",
+    scomNeeds:
+      "ChannelCertificateSerialNumber must hold the certificate's serial with its bytes reversed, as MOMCertImport writes it, and name a certificate in the store.",
+    remediation:
+      "Run MOMCertImport.exe on the host and select the current certificate; then check the Operations Manager log for event 20053.",
+    seedReference:
+      "Import the certificate into Operations Manager; Optional: Configure certificate auto-enrollment and renewal (NOTE)",
+  },
+  events: {
+    title: "OpsMgr Connector loaded the certificate",
+    defaultSeverity: "error",
+    scomNeeds:
+      "After an import, the newest OpsMgr Connector certificate event must be 20053 (authentication certificate loaded).",
+    remediation:
+      "Fix what the event names, run MOMCertImport again, and confirm event 20053 in Event Viewer > Applications and Services Logs > Operations Manager.",
+    seedReference: "Import the certificate into Operations Manager (steps 9-10)",
+  },
+  "template-info": {
+    title: "Enterprise CA template information (informational)",
+    defaultSeverity: "info",
+    scomNeeds:
+      "SCOM raises its own expiry alert only on Management Servers and Gateways, and only for certificates carrying Enterprise CA template information.",
+    remediation:
+      "Nothing to fix; certfleet tracks the expiry. To get SCOM's own alert on servers, issue the certificate from an Enterprise CA template.",
+    seedReference: "Renew a Certificate",
+  },
+  lifetime: {
+    title: "Lifetime within half the issuing CA's life (informational)",
+    defaultSeverity: "info",
+    scomNeeds:
+      "The seed recommends a validity no longer than half the remaining life of the issuing CA (a four-year sub CA issues at most two-year certificates).",
+    remediation: "Shorten the template's validity period for the next renewal, or renew the issuing CA.",
+    seedReference: "Create a certificate template for System Center Operations Manager (General tab)",
+  },
+  duplicate: {
+    title: "Certificate bound on one host only",
+    defaultSeverity: "error",
+    scomNeeds:
+      "Each host needs its own certificate whose name matches it; one certificate bound on several hosts cannot match them all.",
+    remediation:
+      "Issue a separate certificate for each host named in this finding and import each with MOMCertImport.",
+    seedReference: null,
+  },
+};
+
+/** Every rule's metadata, in RULE_IDS order. */
+export const RULE_CATALOG: readonly RuleMeta[] = RULE_IDS.map((id) => ({ id, ...CATALOG[id] }));
+
+export function ruleMeta(id: RuleId): RuleMeta {
+  return { id, ...CATALOG[id] };
+}

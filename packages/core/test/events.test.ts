@@ -1,0 +1,140 @@
+import type { ConnectorEvent } from "@certfleet/contracts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { evaluateHost } from "../src/index";
+import type { Finding } from "../src/types";
+import { createFixture, evidence, type Fixture, findingsOf, hostInput } from "./support/fixture";
+
+let fx: Fixture;
+
+beforeAll(async () => {
+  fx = await createFixture();
+});
+
+const at = (hour: number) => `2026-06-01T${String(hour).padStart(2, "0")}:00:00Z`;
+const events = (...list: Array<[id: number, hour: number]>): ConnectorEvent[] =>
+  list.map(([id, hour]) => ({ id, time: at(hour) }));
+const eventFindings = (list: ConnectorEvent[]): Finding[] =>
+  findingsOf(evaluateHost(hostInput(fx, evidence(fx.healthy), { events: list })), "events");
+
+describe("events: only the newest certificate-load event counts", () => {
+  it("20053 after an earlier 20066 is fine", () => {
+    expect(eventFindings(events([20066, 8], [20053, 9]))).toEqual([]);
+  });
+
+  it("20066 after an earlier 20053 is an error", () => {
+    const [finding, ...rest] = eventFindings(events([20053, 8], [20066, 9]));
+    expect(rest).toEqual([]);
+    expect(finding?.severity).toBe("error");
+    expect(finding?.message).toBe(
+      `the newest OpsMgr Connector certificate event is 20066 at ${at(9)}: the certificate named in the registry (ChannelCertificateSerialNumber) is not in the certificate store; the channel certificate was not loaded`,
+    );
+  });
+
+  it("orders by event time, not by the order the collector listed them", () => {
+    expect(eventFindings(events([20053, 9], [20066, 8]))).toEqual([]);
+    expect(eventFindings(events([20066, 9], [20053, 8]))[0]?.severity).toBe("error");
+  });
+
+  it("equal timestamps: the later entry in the report wins", () => {
+    expect(eventFindings(events([20053, 9], [20049, 9]))[0]?.message).toContain("20049");
+    expect(eventFindings(events([20049, 9], [20053, 9]))).toEqual([]);
+  });
+
+  it.each([
+    [20049, "key usage lacks Digital Signature and/or Key Encipherment"],
+    [20050, "Enhanced Key Usage lacks Server Authentication and/or Client Authentication"],
+    [20051, "not currently valid"],
+    [20052, "subject does not match this computer's name"],
+    [20066, "not in the certificate store"],
+    [20068, "no usable private key"],
+    [20069, "KeySpec is not AT_KEYEXCHANGE"],
+    [20077, "properties could not be read, usually because its private key is missing"],
+  ])("%i is an error explaining itself", (id, meaning) => {
+    const [finding] = eventFindings(events([20053, 7], [id, 8]));
+    expect(finding?.severity).toBe("error");
+    expect(finding?.message).toContain(`event is ${id} at ${at(8)}`);
+    expect(finding?.message).toContain(meaning);
+    expect(finding?.remediation).not.toBe("");
+  });
+
+  it("events the rule does not know are ignored", () => {
+    expect(eventFindings(events([20053, 7], [1234, 8], [20000, 9]))).toEqual([]);
+  });
+});
+
+describe("events: after a good load", () => {
+  it("21020 (expiring) after 20053 is a warning", () => {
+    const [finding] = eventFindings(events([20053, 7], [21020, 8]));
+    expect(finding?.severity).toBe("warning");
+    expect(finding?.message).toContain(`21020 at ${at(8)}`);
+  });
+
+  it("21020 before a newer 20053 (a new certificate loaded since) is ignored", () => {
+    expect(eventFindings(events([21020, 7], [20053, 8]))).toEqual([]);
+  });
+
+  it.each([
+    [20070, "closed right after authentication"],
+    [20071, "closed without authentication"],
+    [20072, "certificate is not trusted"],
+    [21001, "mutual authentication with the other side failed"],
+    [21002, "mutual authentication with the other side failed"],
+    [20057, "security context"],
+  ])("%i after 20053 is a warning explaining itself", (id, meaning) => {
+    const [finding, ...rest] = eventFindings(events([20053, 7], [id, 8]));
+    expect(rest).toEqual([]);
+    expect(finding?.severity).toBe("warning");
+    expect(finding?.message).toContain(`event ${id} at ${at(8)}`);
+    expect(finding?.message).toContain(meaning);
+  });
+
+  it("several channel events: one warning naming the newest and listing the ids", () => {
+    const [finding, ...rest] = eventFindings(events([20053, 6], [21002, 7], [20072, 9], [21002, 8]));
+    expect(rest).toEqual([]);
+    expect(finding?.message).toContain("event 20072 at");
+    expect(finding?.message).toContain("(channel events seen: 20072 and 21002)");
+  });
+
+  it("channel events before the newest load are history", () => {
+    expect(eventFindings(events([20072, 6], [20053, 7]))).toEqual([]);
+  });
+
+  it("after a load failure only the failure is reported", () => {
+    const findings = eventFindings(events([20053, 6], [20052, 7], [20071, 8], [21020, 9]));
+    expect(findings.map((f) => [f.severity, f.message.includes("20052")])).toEqual([["error", true]]);
+  });
+});
+
+describe("events: nothing to go on", () => {
+  it("no connector events at all is info (logs roll over)", () => {
+    const findings = eventFindings([]);
+    expect(findings.map((f) => f.severity)).toEqual(["info"]);
+    expect(findings[0]?.message).toContain("no OpsMgr Connector events were reported");
+  });
+
+  it("events but no load event is info, counting what was reported", () => {
+    const findings = eventFindings(events([1234, 7], [20000, 8]));
+    expect(findings.map((f) => f.severity)).toEqual(["info"]);
+    expect(findings[0]?.message).toContain("none of the 2 reported events is a certificate-load event");
+  });
+
+  it("channel problems without any load event still warn, next to the info", () => {
+    const findings = eventFindings(events([20071, 8]));
+    expect(findings.map((f) => f.severity).sort()).toEqual(["info", "warning"]);
+  });
+
+  it("events with unreadable times are skipped", () => {
+    expect(eventFindings([{ id: 20066, time: "not a time" }, ...events([20053, 8])])).toEqual([]);
+  });
+
+  it("the events rule applies even when no certificate is bound", () => {
+    const evaluation = evaluateHost(
+      hostInput(fx, evidence(fx.healthy), {
+        registry: { channelCertificateSerialNumber: null },
+        events: events([20053, 7], [20066, 8]),
+      }),
+    );
+    expect(evaluation.bound).toBeNull();
+    expect(findingsOf(evaluation, "events")[0]?.severity).toBe("error");
+  });
+});

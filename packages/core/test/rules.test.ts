@@ -1,0 +1,139 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { evaluateHost, RULE_IDS } from "../src/index";
+import { createFixture, evidence, type Fixture, findingsOf, HOST, hostInput } from "./support/fixture";
+import { CERTIFICATE_SCENARIOS } from "./support/scenarios-certificate";
+import { HOST_SCENARIOS } from "./support/scenarios-host";
+
+const SCENARIOS = [...CERTIFICATE_SCENARIOS, ...HOST_SCENARIOS];
+
+let fx: Fixture;
+
+beforeAll(async () => {
+  fx = await createFixture();
+});
+
+describe("the healthy baseline", () => {
+  it("a fully healthy Management Server has no findings at all and status ok", () => {
+    const evaluation = evaluateHost(hostInput(fx, evidence(fx.healthy)));
+    expect(evaluation.findings).toEqual([]);
+    expect(evaluation.status).toBe("ok");
+    expect(evaluation.bound?.match).toBe("exact");
+    expect(evaluation.bound?.evidence.certificate.sha256).toBe(fx.healthy.sha256);
+  });
+
+  it("is also clean for a workgroup Agent named by its FQDN and for a Gateway in the Operations Manager store", () => {
+    const agent = evaluateHost(
+      hostInput(fx, evidence(fx.healthy), { host: { ...HOST, role: "Agent", domainJoined: false } }),
+    );
+    expect(agent.findings).toEqual([]);
+    const gateway = evaluateHost(
+      hostInput(fx, evidence(fx.healthy, { store: "LocalMachine\\Operations Manager" }), {
+        host: { ...HOST, role: "Gateway" },
+      }),
+    );
+    expect(gateway.findings).toEqual([]);
+  });
+});
+
+describe("every rule fires on a report made to break it", () => {
+  it("covers every rule id", () => {
+    expect(new Set(SCENARIOS.map((s) => s.rule))).toEqual(new Set(RULE_IDS));
+  });
+
+  it.each(SCENARIOS.map((s) => [`${s.rule}: ${s.name}`, s] as const))("%s", async (_, scenario) => {
+    const evaluation = evaluateHost(await scenario.build(fx));
+    const hits = findingsOf(evaluation, scenario.rule).filter((f) => f.severity === scenario.severity);
+    expect(hits, JSON.stringify(evaluation.findings, null, 2)).toHaveLength(1);
+    const [hit] = hits;
+    for (const value of scenario.contains) expect(hit?.message).toContain(value);
+    expect(hit?.remediation.length).toBeGreaterThan(20);
+    // One thing broken at a time: no other rule fires, and info never changes the status.
+    expect(evaluation.findings.filter((f) => f.ruleId !== scenario.rule)).toEqual([]);
+    expect(evaluation.status).toBe(scenario.severity === "info" ? "ok" : scenario.severity);
+  });
+});
+
+describe("subject-fqdn", () => {
+  const subjectFindings = async (overrides: Parameters<Fixture["leaf"]>[0], host = HOST) =>
+    findingsOf(evaluateHost(hostInput(fx, evidence(await fx.leaf(overrides)), { host })), "subject-fqdn");
+
+  it("accepts the FQDN in any case and with a trailing dot", async () => {
+    expect(await subjectFindings({ subject: "CN=MS01.Contoso.COM.", dnsNames: [] })).toEqual([]);
+  });
+
+  it("accepts an empty subject when the first DNS SAN is the FQDN", async () => {
+    expect(
+      await subjectFindings({ subject: "", dnsNames: ["ms01.contoso.com", "other.contoso.com"] }),
+    ).toEqual([]);
+  });
+
+  it("reads the CN when the SAN has no DNS names", async () => {
+    expect(await subjectFindings({ subject: "CN=ms01.contoso.com", dnsNames: [] })).toEqual([]);
+  });
+
+  it("accepts the NetBIOS name on a host that is not domain-joined", async () => {
+    const workgroup = { ...HOST, domainJoined: false };
+    expect(await subjectFindings({ subject: "CN=MS01", dnsNames: [] }, workgroup)).toEqual([]);
+    expect(await subjectFindings({ subject: "", dnsNames: ["ms01"] }, workgroup)).toEqual([]);
+  });
+
+  it("rejects a longer name that merely starts with the host label", async () => {
+    const workgroup = { ...HOST, domainJoined: false };
+    const findings = await subjectFindings({ subject: "CN=ms01x", dnsNames: [] }, workgroup);
+    expect(findings.map((f) => f.severity)).toEqual(["error"]);
+    expect(findings[0]?.message).toContain('"ms01x"');
+  });
+
+  it("rejects a prefix of the FQDN", async () => {
+    const findings = await subjectFindings({ subject: "CN=ms01.contoso", dnsNames: [] });
+    expect(findings[0]?.message).toContain('"ms01.contoso"');
+  });
+});
+
+describe("certificate rules that must stay silent", () => {
+  const ruleFindings = async (
+    rule: (typeof RULE_IDS)[number],
+    overrides: Parameters<Fixture["leaf"]>[0] = {},
+    facts: Parameters<typeof evidence>[1] = {},
+  ) => findingsOf(evaluateHost(hostInput(fx, evidence(await fx.leaf(overrides), facts))), rule);
+
+  it("key usage 0xf0 (the .inf value) passes", async () => {
+    const KU = (await import("./support/certificates")).KU;
+    const usage = KU.digitalSignature | KU.nonRepudiation | KU.keyEncipherment | KU.dataEncipherment;
+    expect(await ruleFindings("key-usage", { keyUsage: usage })).toEqual([]);
+  });
+
+  it("SHA-384 and SHA-512 signatures pass", async () => {
+    expect(await ruleFindings("sha256", { signatureHash: "SHA-384" })).toEqual([]);
+    expect(await ruleFindings("sha256", { signatureHash: "SHA-512" })).toEqual([]);
+  });
+
+  it("validity: one day outside the warning window is silent", async () => {
+    expect(
+      await ruleFindings("validity", { notAfter: new Date(Date.parse("2026-07-02T12:00:00Z")) }),
+    ).toEqual([]);
+  });
+
+  it("exportable: a non-exportable key on a domain-joined host is not mentioned", async () => {
+    expect(await ruleFindings("exportable", {}, { keyExportable: false })).toEqual([]);
+  });
+
+  it("keyspec and csp-not-ksp stay silent when the collector could not read them", async () => {
+    expect(await ruleFindings("keyspec", {}, { keySpec: null })).toEqual([]);
+    expect(await ruleFindings("csp-not-ksp", {}, { keyProvider: null, keyProviderType: null })).toEqual([]);
+  });
+
+  it("template-info: a v1 template name alone counts as template information", async () => {
+    expect(await ruleFindings("template-info", { templateV2: null, templateName: "Machine" })).toEqual([]);
+  });
+
+  it("a Management Server certificate in the Operations Manager store gets the store warning (Gateways only)", async () => {
+    const findings = await ruleFindings("private-key", {}, { store: "LocalMachine\\Operations Manager" });
+    expect(findings.map((f) => f.severity)).toEqual(["warning"]);
+  });
+
+  it("store names are compared without case and with a Cert:\\ prefix", async () => {
+    expect(await ruleFindings("private-key", {}, { store: "Cert:\\localmachine\\MY" })).toEqual([]);
+    expect(await ruleFindings("private-key", {}, { store: "My" })).toEqual([]);
+  });
+});

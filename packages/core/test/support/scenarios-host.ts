@@ -1,0 +1,157 @@
+/** Scenarios breaking the chain, the registry binding, the events, and the informational rules. */
+import { daysFromNow, evidence, hostInput } from "./fixture";
+import { type Scenario, withFacts, withLeaf } from "./scenario";
+
+export const HOST_SCENARIOS: Scenario[] = [
+  {
+    name: "host chain not trusted",
+    rule: "chain",
+    severity: "error",
+    contains: ["UntrustedRoot", "RevocationStatusUnknown", "CN=Contoso Issuing CA 1, O=Contoso"],
+    build: withFacts({
+      hostChainValid: false,
+      hostChainStatus: ["UntrustedRoot", "RevocationStatusUnknown"],
+    }),
+  },
+  {
+    name: "issuer not under a configured trust anchor",
+    rule: "chain",
+    severity: "error",
+    contains: ['issuer "CN=Contoso Issuing CA 1, O=Contoso"', '"CN=Tailspin Root CA"'],
+    build: async (fx) =>
+      hostInput(fx, evidence(fx.healthy), {
+        settings: {
+          expiryWarningDays: 30,
+          trustAnchors: [{ ...fx.rootParsed, subject: "CN=Tailspin Root CA" }],
+        },
+      }),
+  },
+  {
+    name: "ChannelCertificateSerialNumber absent",
+    rule: "registry-serial",
+    severity: "error",
+    contains: ["ChannelCertificateSerialNumber is absent"],
+    build: async (fx) =>
+      hostInput(fx, evidence(fx.healthy), {
+        registry: { channelCertificateSerialNumber: null, channelCertificateHash: null },
+      }),
+  },
+  {
+    name: "registry serial matches no store certificate",
+    rule: "registry-serial",
+    severity: "error",
+    contains: [
+      "ChannelCertificateSerialNumber 0102030405",
+      "0504030201",
+      "matches none of the 1 certificate",
+    ],
+    build: async (fx) =>
+      hostInput(fx, evidence(fx.healthy), {
+        registry: { channelCertificateSerialNumber: "01 02 03 04 05", channelCertificateHash: null },
+      }),
+  },
+  {
+    name: "renewed but not re-imported",
+    rule: "registry-serial",
+    severity: "warning",
+    contains: [
+      "renewed but not re-imported",
+      "serial 7A0000000000000000000000000000000000AB",
+      "expiring 2027-05-01",
+      "run MOMCertImport",
+    ],
+    build: async (fx) => {
+      const renewed = await fx.leaf({
+        serialHex: "7A0000000000000000000000000000000000AB",
+        notBefore: daysFromNow(-1),
+        notAfter: new Date("2027-05-01T00:00:00Z"),
+      });
+      const input = hostInput(fx, evidence(fx.healthy));
+      return { ...input, certificates: [...input.certificates, evidence(renewed)] };
+    },
+  },
+  {
+    name: "registry lacks the DER sign byte",
+    rule: "registry-serial",
+    severity: "warning",
+    contains: ["SCOM may not find the certificate", "serial 0080AA"],
+    build: async (fx) => {
+      const certificate = await fx.leaf({ serialHex: "80AA" });
+      return hostInput(fx, evidence(certificate), {
+        registry: { channelCertificateSerialNumber: "AA80", channelCertificateHash: certificate.thumbprint },
+      });
+    },
+  },
+  {
+    name: "ChannelCertificateHash names a different certificate than the serial",
+    rule: "registry-serial",
+    severity: "error",
+    contains: ["ChannelCertificateHash", "serial 1F00000008C694DAC94BCFDC4A000000000008", "serial 33"],
+    build: async (fx) => {
+      const other = await fx.leaf({ serialHex: "33", subject: "CN=old.contoso.com", dnsNames: [] });
+      const input = hostInput(fx, evidence(fx.healthy));
+      return {
+        ...input,
+        registry: { ...input.registry, channelCertificateHash: other.thumbprint },
+        certificates: [...input.certificates, evidence(other)],
+      };
+    },
+  },
+  {
+    name: "newest load event is 20066",
+    rule: "events",
+    severity: "error",
+    contains: ["20066", "not in the certificate store"],
+    build: async (fx) =>
+      hostInput(fx, evidence(fx.healthy), {
+        events: [
+          { id: 20053, time: "2026-06-01T08:00:00Z" },
+          { id: 20066, time: "2026-06-01T09:00:00Z" },
+        ],
+      }),
+  },
+  {
+    name: "21020 expiring after the load",
+    rule: "events",
+    severity: "warning",
+    contains: ["21020", "about to expire"],
+    build: async (fx) =>
+      hostInput(fx, evidence(fx.healthy), {
+        events: [
+          { id: 20053, time: "2026-06-01T08:00:00Z" },
+          { id: 21020, time: "2026-06-01T09:00:00Z" },
+        ],
+      }),
+  },
+  {
+    name: "no connector events",
+    rule: "events",
+    severity: "info",
+    contains: ["no OpsMgr Connector events were reported"],
+    build: async (fx) => hostInput(fx, evidence(fx.healthy), { events: [] }),
+  },
+  {
+    name: "no template information (Management Server)",
+    rule: "template-info",
+    severity: "info",
+    contains: ["no Enterprise CA template information", "Management Server"],
+    build: withLeaf({ templateV2: null }),
+  },
+  {
+    name: "validity longer than half the issuing CA's remaining life",
+    rule: "lifetime",
+    severity: "info",
+    contains: ["valid for 1826 days", "2922 days", '"CN=Contoso Issuing CA 1, O=Contoso" expires 2034-01-01'],
+    build: withLeaf({ notAfter: new Date("2031-01-01T00:00:00Z") }),
+  },
+  {
+    name: "same certificate bound on other hosts",
+    rule: "duplicate",
+    severity: "error",
+    contains: ["2 other hosts", "ms02.contoso.com and ms03.contoso.com"],
+    build: async (fx) =>
+      hostInput(fx, evidence(fx.healthy), {
+        otherHostsBoundToSameCertificate: ["MS03.contoso.com", "ms02.contoso.com"],
+      }),
+  },
+];
