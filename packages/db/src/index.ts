@@ -1,6 +1,6 @@
 export { createDatabaseClient, type Database } from "./client";
-export { createDatabaseIfMissing, quoteIdentifier, startEmbeddedPostgres } from "./embedded";
 export type { EmbeddedPostgresOptions, RunningEmbeddedPostgres } from "./embedded";
-export { Prisma } from "./generated/prisma/client";
+export { createDatabaseIfMissing, quoteIdentifier, startEmbeddedPostgres } from "./embedded";
 export type * from "./generated/prisma/client";
+export { Prisma } from "./generated/prisma/client";
 export { migrateDatabase } from "./migrate";

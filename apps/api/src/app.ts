@@ -1,0 +1,35 @@
+import { TypeBoxValidatorCompiler } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import auth from "./plugins/auth";
+import context, { type AppContext } from "./plugins/context";
+import errors from "./plugins/errors";
+import openapi from "./plugins/openapi";
+import healthRoutes from "./routes/health";
+import reportRoutes from "./routes/reports";
+
+/**
+ * Builds the API without listening, so tests drive it with `inject` and server.ts with `listen`.
+ * One encapsulated plugin per concern; routes are registered after the plugins they use.
+ */
+export async function buildApp(
+  appContext: AppContext,
+  options: Pick<FastifyServerOptions, "logger"> = {},
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // Reports are machine-generated; an unknown field is a collector bug worth a clear 422.
+    ajv: { customOptions: { removeAdditional: false } },
+    trustProxy: true,
+  });
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // The API speaks JSON only: anything else is a 415, not a string body that fails validation.
+  app.removeContentTypeParser("text/plain");
+
+  await app.register(context, appContext);
+  await app.register(errors);
+  await app.register(auth);
+  await app.register(openapi);
+  await app.register(healthRoutes);
+  await app.register(reportRoutes);
+  return app;
+}

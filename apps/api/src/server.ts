@@ -1,0 +1,85 @@
+import { existsSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import {
+  createDatabaseClient,
+  migrateDatabase,
+  type RunningEmbeddedPostgres,
+  startEmbeddedPostgres,
+} from "@certfleet/db";
+import { buildApp } from "./app";
+import { type Config, ConfigError, loadConfig } from "./config";
+import { ensureCollectorToken, generateToken } from "./services/tokens";
+
+/** Process entry point: config → database (embedded or DATABASE_URL) → migrations → listen. */
+async function main(): Promise<void> {
+  const config = readConfigOrExit();
+  const say = (line: string) => console.log(`[certfleet] ${line}`);
+
+  let embedded: RunningEmbeddedPostgres | null = null;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    say(`no DATABASE_URL: starting embedded Postgres (data in ${path.resolve(config.dataDir)})`);
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort });
+    databaseUrl = embedded.url;
+  }
+  await migrateDatabase(databaseUrl, say);
+  const db = createDatabaseClient(databaseUrl, config.databasePoolSize);
+  await seedCollectorToken(config, db, embedded !== null, say);
+
+  const app = await buildApp({ config, db }, { logger: { level: config.logLevel } });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: shutting down`);
+    await app.close().catch((error: unknown) => console.error(error));
+    await db.$disconnect().catch((error: unknown) => console.error(error));
+    await embedded?.stop().catch((error: unknown) => console.error(error));
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+
+  await app.listen({ host: config.apiHost, port: config.apiPort });
+  say(`API listening on http://${config.apiHost}:${config.apiPort} (OpenAPI at /api/docs)`);
+}
+
+function readConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`[certfleet] configuration error: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+/**
+ * CERTFLEET_COLLECTOR_TOKEN is seeded when set. On the embedded default without it, a token is
+ * generated once and kept in <dataDir>/collector-token, so a first run can post reports at once.
+ */
+async function seedCollectorToken(
+  config: Config,
+  db: ReturnType<typeof createDatabaseClient>,
+  embedded: boolean,
+  say: (line: string) => void,
+): Promise<void> {
+  if (config.collectorToken) {
+    await ensureCollectorToken(db, config.collectorToken, "CERTFLEET_COLLECTOR_TOKEN");
+    return;
+  }
+  if (!embedded) return;
+  const file = path.join(config.dataDir, "collector-token");
+  const token = existsSync(file) ? (await readFile(file, "utf8")).trim() : generateToken();
+  if (!existsSync(file)) await writeFile(file, `${token}\n`, { mode: 0o600 });
+  await ensureCollectorToken(db, token, "embedded default (collector-token file)");
+  say(`collector token for this data directory: ${path.resolve(file)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error("[certfleet] failed to start:", error instanceof Error ? error.message : error);
+  process.exit(1);
+});

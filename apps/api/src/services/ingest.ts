@@ -1,0 +1,177 @@
+import type { Finding, IngestResult, Report } from "@certfleet/contracts";
+import {
+  type CandidateCertificateEvidence,
+  type EvaluationSettings,
+  evaluateHost,
+  findBoundCertificate,
+  type HostEvaluation,
+  type ParsedCertificate,
+} from "@certfleet/core";
+import { type Database, Prisma } from "@certfleet/db";
+import { type DecodedCertificate, decodeCertificates, resolveCertificates } from "./certificates";
+import { recordHostState } from "./host-state";
+
+export interface IngestOutcome {
+  /** false when the same report (host + collectedAt) was already stored: nothing was written. */
+  created: boolean;
+  result: IngestResult;
+}
+
+/** FQDNs are case-insensitive and a trailing dot is the same name: store one spelling. */
+export function normaliseFqdn(fqdn: string): string {
+  return fqdn.trim().toLowerCase().replace(/\.$/, "");
+}
+
+/**
+ * Evaluates one collector report with the SCOM rules and stores it: the report in the
+ * append-only history, and — when it is the host's newest — the host's current state.
+ * Everything that can reject the report happens before the first write.
+ */
+export async function ingestReport(
+  db: Database,
+  report: Report,
+  settings: EvaluationSettings,
+): Promise<IngestOutcome> {
+  const fqdn = normaliseFqdn(report.host.fqdn);
+  const collectedAt = new Date(report.collectedAt);
+  const decoded = decodeCertificates(report);
+  const { parsed, fresh } = await resolveCertificates(db, decoded);
+
+  const existing = await db.host.findUnique({ where: { fqdn }, select: { id: true, lastReportAt: true } });
+  if (existing) {
+    const replay = await replayStoredReport(db, existing.id, collectedAt);
+    if (replay) return { created: false, result: replay };
+  }
+
+  const evidence = report.certificates.map((candidate, index): CandidateCertificateEvidence => {
+    const { der: _der, ...facts } = candidate;
+    return {
+      certificate: parsed.get((decoded[index] as DecodedCertificate).sha256) as ParsedCertificate,
+      facts,
+    };
+  });
+  const evaluation = await evaluate(db, report, fqdn, collectedAt, evidence, settings);
+  const isNewest = !existing || collectedAt >= existing.lastReportAt;
+
+  try {
+    const hostId = await db.$transaction((tx) =>
+      recordHostState(tx, { report, fqdn, collectedAt, evaluation, evidence, fresh, isNewest }),
+    );
+    const status = isNewest ? evaluation.status : await currentStatus(db, hostId);
+    return {
+      created: true,
+      result: toResult(
+        hostId,
+        fqdn,
+        report,
+        status,
+        evaluation.bound?.evidence.certificate,
+        evaluation.findings,
+      ),
+    };
+  } catch (error) {
+    // Two identical reports racing: the loser hits the (hostId, collectedAt) or fqdn unique index.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      const host = await db.host.findUnique({ where: { fqdn }, select: { id: true } });
+      const replay = host ? await replayStoredReport(db, host.id, collectedAt) : null;
+      if (replay) return { created: false, result: replay };
+      if (host) return ingestReport(db, report, settings);
+    }
+    throw error;
+  }
+}
+
+async function evaluate(
+  db: Database,
+  report: Report,
+  fqdn: string,
+  collectedAt: Date,
+  evidence: CandidateCertificateEvidence[],
+  settings: EvaluationSettings,
+): Promise<HostEvaluation> {
+  const bound = findBoundCertificate(report.registry, evidence);
+  const others = bound
+    ? await db.host.findMany({
+        where: { boundCertificateSha256: bound.evidence.certificate.sha256, fqdn: { not: fqdn } },
+        select: { fqdn: true },
+        orderBy: { fqdn: "asc" },
+        take: 25,
+      })
+    : [];
+  const reportedCas = evidence.map((item) => item.certificate).filter((certificate) => certificate.isCa);
+  return evaluateHost({
+    host: { fqdn, role: report.host.role, domainJoined: report.host.domainJoined },
+    registry: report.registry,
+    certificates: evidence,
+    events: report.events,
+    collectedAt,
+    settings,
+    otherHostsBoundToSameCertificate: others.map((host) => host.fqdn),
+    issuerCandidates: [...settings.trustAnchors, ...reportedCas],
+  });
+}
+
+async function currentStatus(db: Database, hostId: number) {
+  const host = await db.host.findUniqueOrThrow({ where: { id: hostId }, select: { status: true } });
+  return host.status;
+}
+
+/** The answer to a report that was already stored, rebuilt from what was stored (no re-evaluation). */
+async function replayStoredReport(
+  db: Database,
+  hostId: number,
+  collectedAt: Date,
+): Promise<IngestResult | null> {
+  const stored = await db.report.findUnique({
+    where: { hostId_collectedAt: { hostId, collectedAt } },
+    select: {
+      findings: true,
+      boundCertificateSha256: true,
+      host: { select: { id: true, fqdn: true, role: true, status: true } },
+    },
+  });
+  if (!stored) return null;
+  const certificate = stored.boundCertificateSha256
+    ? await db.certificate.findUnique({
+        where: { sha256: stored.boundCertificateSha256 },
+        select: { sha256: true, serialNumber: true, notAfter: true },
+      })
+    : null;
+  return {
+    host: stored.host,
+    boundCertificate: certificate
+      ? {
+          sha256: certificate.sha256,
+          serialNumber: certificate.serialNumber,
+          notAfter: certificate.notAfter.toISOString(),
+        }
+      : null,
+    findings: stored.findings as unknown as Finding[],
+  };
+}
+
+function toResult(
+  hostId: number,
+  fqdn: string,
+  report: Report,
+  status: IngestResult["host"]["status"],
+  bound: ParsedCertificate | undefined,
+  findings: Finding[],
+): IngestResult {
+  return {
+    host: { id: hostId, fqdn, role: report.host.role, status },
+    boundCertificate: bound
+      ? {
+          sha256: bound.sha256,
+          serialNumber: bound.serialNumber,
+          notAfter: new Date(bound.notAfter).toISOString(),
+        }
+      : null,
+    findings: findings.map(({ ruleId, severity, message, remediation }) => ({
+      ruleId,
+      severity,
+      message,
+      remediation,
+    })),
+  };
+}

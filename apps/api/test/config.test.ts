@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config";
+
+describe("loadConfig", () => {
+  it("has working defaults for the embedded quick start", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      databaseUrl: null,
+      apiPort: 3001,
+      webPort: 3000,
+      dataDir: "./.data",
+      expiryWarningDays: 30,
+      collectorToken: null,
+    });
+  });
+
+  it.each([
+    [{ API_PORT: "http" }, "API_PORT"],
+    [{ API_PORT: "70000" }, "API_PORT"],
+    [{ CERTFLEET_EXPIRY_WARNING_DAYS: "0" }, "CERTFLEET_EXPIRY_WARNING_DAYS"],
+    [{ CERTFLEET_EXPIRY_WARNING_DAYS: "-3" }, "CERTFLEET_EXPIRY_WARNING_DAYS"],
+    [{ DATABASE_URL: "mysql://localhost/db" }, "DATABASE_URL"],
+    [{ DATABASE_URL: "postgresql://localhost" }, "DATABASE_URL"],
+    [{ DATABASE_URL: "not a url" }, "DATABASE_URL"],
+    [{ CERTFLEET_COLLECTOR_TOKEN: "short" }, "CERTFLEET_COLLECTOR_TOKEN"],
+    [{ LOG_LEVEL: "verbose" }, "LOG_LEVEL"],
+  ])("stops on %o with a message naming %s", (env, setting) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^${setting} `));
+  });
+
+  it("reads valid values", () => {
+    const config = loadConfig({
+      DATABASE_URL: "postgresql://u:p@db:5432/certfleet",
+      CERTFLEET_EXPIRY_WARNING_DAYS: "45",
+      CERTFLEET_COLLECTOR_TOKEN: "x".repeat(40),
+    });
+    expect(config.databaseUrl).toBe("postgresql://u:p@db:5432/certfleet");
+    expect(config.expiryWarningDays).toBe(45);
+    expect(config.collectorToken).toHaveLength(40);
+  });
+});

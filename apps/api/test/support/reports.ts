@@ -1,0 +1,106 @@
+import type { Report } from "@certfleet/contracts";
+import { certificateSerialToRegistryHex, parseCertificate } from "@certfleet/core";
+import { createCa, createLeaf, generateRsaKeys, type Issuer, type KeyPair } from "@certfleet/core/testing";
+
+const DAY = 24 * 60 * 60 * 1000;
+
+export interface Pki {
+  issuer: Issuer;
+  leafKeys: KeyPair;
+}
+
+/** One issuing CA and one leaf key pair per test file: RSA key generation is the slow part. */
+export async function createPki(): Promise<Pki> {
+  const [caKeys, leafKeys] = await Promise.all([generateRsaKeys(2048), generateRsaKeys(2048)]);
+  const issuer = await createCa({
+    subject: "CN=Contoso Issuing CA, O=Contoso",
+    keys: caKeys,
+    notBefore: new Date(Date.now() - 365 * DAY),
+    notAfter: new Date(Date.now() + 10 * 365 * DAY),
+  });
+  return { issuer, leafKeys };
+}
+
+export interface IssuedCertificate {
+  base64: string;
+  /** The certificate's serial as DER encodes it (upper-case hex). */
+  serialNumber: string;
+  /** What MOMCertImport writes to the registry for it (byte-reversed). */
+  registryHex: string;
+  sha256: string;
+}
+
+export async function issueCertificate(
+  pki: Pki,
+  options: {
+    fqdn: string;
+    serialHex: string;
+    notBefore?: Date;
+    notAfter?: Date;
+    signatureHash?: "SHA-1" | "SHA-256";
+  },
+): Promise<IssuedCertificate> {
+  const der = await createLeaf(pki.issuer, {
+    keys: pki.leafKeys,
+    subject: `CN=${options.fqdn}`,
+    serialHex: options.serialHex,
+    notBefore: options.notBefore ?? new Date(Date.now() - 30 * DAY),
+    notAfter: options.notAfter ?? new Date(Date.now() + 365 * DAY),
+    signatureHash: options.signatureHash ?? "SHA-256",
+    templateV2: { oid: "1.3.6.1.4.1.311.21.8.1.2.3", major: 100, minor: 4 },
+  });
+  const parsed = parseCertificate(der);
+  return {
+    base64: Buffer.from(der).toString("base64"),
+    serialNumber: parsed.serialNumber,
+    registryHex: certificateSerialToRegistryHex(parsed.serialNumber),
+    sha256: parsed.sha256,
+  };
+}
+
+export function buildReport(
+  fqdn: string,
+  certificates: IssuedCertificate[],
+  overrides: { bound?: IssuedCertificate | null; collectedAt?: string; events?: Report["events"] } = {},
+): Report {
+  const bound = overrides.bound === undefined ? certificates[0] : overrides.bound;
+  const collectedAt = overrides.collectedAt ?? new Date().toISOString();
+  return {
+    schemaVersion: 1,
+    collectedAt,
+    host: {
+      fqdn,
+      role: "ManagementServer",
+      managementGroup: "MG-PROD",
+      domainJoined: true,
+      primaryServer: null,
+    },
+    registry: { channelCertificateSerialNumber: bound?.registryHex ?? null, channelCertificateHash: null },
+    certificates: certificates.map((certificate) => ({
+      der: certificate.base64,
+      hasPrivateKey: true,
+      keyProvider: "Microsoft RSA SChannel Cryptographic Provider",
+      keyProviderType: "CSP",
+      keySpec: 1,
+      keyExportable: true,
+      hostChainValid: true,
+      hostChainStatus: [],
+      store: "LocalMachine\\My",
+      machineKeySet: true,
+    })),
+    events: overrides.events ?? [
+      {
+        id: 20053,
+        time: new Date(Date.parse(collectedAt) - 60_000).toISOString(),
+        message: "certificate loaded",
+      },
+    ],
+  };
+}
+
+/** Replaces the DER text of one candidate certificate (to send broken or forbidden content). */
+export function withDer(report: Report, index: number, der: string): void {
+  const candidate = report.certificates[index];
+  if (!candidate) throw new Error(`the report has no certificates[${index}]`);
+  report.certificates[index] = { ...candidate, der };
+}
