@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
@@ -38,9 +38,6 @@ const keep = Boolean(process.env.CERTFLEET_E2E_KEEP);
 let dataDir = process.env.CERTFLEET_E2E_DATA_DIR;
 if (!dataDir) {
   const created = mkdtempSync(path.join(tmpdir(), "certfleet-e2e-"));
-  // mkdtemp makes it 0700; as root, the embedded Postgres runs initdb as the "postgres" OS user,
-  // which must be able to reach its cluster directory inside.
-  chmodSync(created, 0o755);
   dataDir = created;
   process.env.CERTFLEET_E2E_DATA_DIR = created;
   if (keep) console.log(`[e2e] data dir ${created} will be kept`);

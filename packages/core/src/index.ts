@@ -30,6 +30,7 @@ export {
   type ScomName,
 } from "./names";
 export { RULE_CATALOG, type RuleMeta, ruleMeta } from "./rules/catalog";
+export { renderRuleCatalogMarkdown } from "./rules/catalog-markdown";
 export {
   certificateSerialToRegistryHex,
   compareRegistrySerial,

