@@ -62,7 +62,11 @@ async function waitFor(url, child, name, timeoutMs) {
 }
 
 const children = [];
+let stopping = false;
+/** Stops every child; the first reason wins (a Ctrl-C exits 0 even though the children die of SIGTERM). */
 function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
   for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
   const exit = () => process.exit(code);
   // Give the API time to stop Postgres cleanly before we exit.

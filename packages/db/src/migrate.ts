@@ -67,9 +67,11 @@ function runPrismaMigrateDeploy(url: string, log: (line: string) => void): Promi
     child.stderr.on("data", collect);
     child.on("error", reject);
     child.on("close", (code) => {
-      for (const line of output.split("\n")) if (line.trim()) log(line.trim());
-      if (code === 0) resolve();
-      else reject(new Error(`prisma migrate deploy failed (exit ${code}):\n${redact(output, url)}`));
+      // On success only the outcome is worth a line; the CLI's banner and adapter warnings are noise.
+      if (code === 0) {
+        log("migrations applied");
+        resolve();
+      } else reject(new Error(`prisma migrate deploy failed (exit ${code}):\n${redact(output, url)}`));
     });
   });
 }

@@ -1,6 +1,13 @@
 import type { Report } from "@certfleet/contracts";
 import { certificateSerialToRegistryHex, parseCertificate } from "@certfleet/core";
-import { createCa, createLeaf, generateRsaKeys, type Issuer, type KeyPair } from "@certfleet/core/testing";
+import {
+  createCa,
+  createLeaf,
+  generateRsaKeys,
+  HEALTHY_FACTS,
+  type Issuer,
+  type KeyPair,
+} from "@certfleet/core/testing";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -76,18 +83,7 @@ export function buildReport(
       primaryServer: null,
     },
     registry: { channelCertificateSerialNumber: bound?.registryHex ?? null, channelCertificateHash: null },
-    certificates: certificates.map((certificate) => ({
-      der: certificate.base64,
-      hasPrivateKey: true,
-      keyProvider: "Microsoft RSA SChannel Cryptographic Provider",
-      keyProviderType: "CSP",
-      keySpec: 1,
-      keyExportable: true,
-      hostChainValid: true,
-      hostChainStatus: [],
-      store: "LocalMachine\\My",
-      machineKeySet: true,
-    })),
+    certificates: certificates.map((certificate) => ({ der: certificate.base64, ...HEALTHY_FACTS })),
     events: overrides.events ?? [
       {
         id: 20053,
