@@ -14,6 +14,10 @@ export interface Config {
   /** Seeded as a collector token at start-up (stored hashed). */
   collectorToken: string | null;
   expiryWarningDays: number;
+  /** A host whose newest report is older than this is "silent" (not reporting). */
+  silentAfterHours: number;
+  /** Load the demo estate at start-up (default: on for the embedded database, off with DATABASE_URL). */
+  seedDemo: boolean;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
 
@@ -30,8 +34,9 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 export function loadConfig(env: Env = process.env): Config {
+  const databaseUrl = optionalPostgresUrl(env, "DATABASE_URL");
   return {
-    databaseUrl: optionalPostgresUrl(env, "DATABASE_URL"),
+    databaseUrl,
     apiHost: text(env, "CERTFLEET_API_HOST", "127.0.0.1"),
     apiPort: integer(env, "API_PORT", 3001, 1, 65535),
     webPort: integer(env, "WEB_PORT", 3000, 1, 65535),
@@ -40,6 +45,8 @@ export function loadConfig(env: Env = process.env): Config {
     databasePoolSize: integer(env, "CERTFLEET_DB_POOL_SIZE", 10, 1, 200),
     collectorToken: optionalToken(env, "CERTFLEET_COLLECTOR_TOKEN"),
     expiryWarningDays: integer(env, "CERTFLEET_EXPIRY_WARNING_DAYS", 30, 1, 365),
+    silentAfterHours: integer(env, "CERTFLEET_SILENT_AFTER_HOURS", 48, 1, 24 * 90),
+    seedDemo: boolean(env, "CERTFLEET_SEED_DEMO", databaseUrl === null),
     logLevel: oneOf(env, "LOG_LEVEL", "info", ["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
   };
 }
@@ -61,6 +68,14 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   if (parsed < min || parsed > max)
     throw new ConfigError(name, `must be between ${min} and ${max}, got ${parsed}`);
   return parsed;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const value = raw(env, name)?.toLowerCase();
+  if (value === undefined) return fallback;
+  if (["true", "1", "yes", "on"].includes(value)) return true;
+  if (["false", "0", "no", "off"].includes(value)) return false;
+  throw new ConfigError(name, `must be true or false, got "${value}"`);
 }
 
 function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {

@@ -11,7 +11,15 @@ describe("loadConfig", () => {
       dataDir: "./.data",
       expiryWarningDays: 30,
       collectorToken: null,
+      seedDemo: true,
+      silentAfterHours: 48,
     });
+  });
+
+  it("loads the demo estate by default only on the embedded database", () => {
+    expect(loadConfig({ DATABASE_URL: "postgresql://db/certfleet" }).seedDemo).toBe(false);
+    expect(loadConfig({ DATABASE_URL: "postgresql://db/certfleet", CERTFLEET_SEED_DEMO: "true" }).seedDemo).toBe(true);
+    expect(loadConfig({ CERTFLEET_SEED_DEMO: "false" }).seedDemo).toBe(false);
   });
 
   it.each([
@@ -24,6 +32,8 @@ describe("loadConfig", () => {
     [{ DATABASE_URL: "not a url" }, "DATABASE_URL"],
     [{ CERTFLEET_COLLECTOR_TOKEN: "short" }, "CERTFLEET_COLLECTOR_TOKEN"],
     [{ LOG_LEVEL: "verbose" }, "LOG_LEVEL"],
+    [{ CERTFLEET_SEED_DEMO: "maybe" }, "CERTFLEET_SEED_DEMO"],
+    [{ CERTFLEET_SILENT_AFTER_HOURS: "0" }, "CERTFLEET_SILENT_AFTER_HOURS"],
   ])("stops on %o with a message naming %s", (env, setting) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${setting} `));

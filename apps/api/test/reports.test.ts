@@ -110,7 +110,7 @@ describe("POST /api/v1/reports", () => {
     expect(body.host.status).toBe("error"); // the current status, from the newer report
     const host = await t.db.host.findUniqueOrThrow({ where: { fqdn: "ms01.contoso.com" } });
     expect(host.status).toBe("error");
-    expect(host.lastReportAt.toISOString()).toBe("2026-11-24T12:00:00.000Z");
+    expect(host.lastReportAt?.toISOString()).toBe("2026-11-24T12:00:00.000Z");
     expect(await t.db.report.count({ where: { hostId: host.id } })).toBe(4);
   });
 

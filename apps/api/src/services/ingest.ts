@@ -51,13 +51,13 @@ export async function ingestReport(
     };
   });
   const evaluation = await evaluate(db, report, fqdn, collectedAt, evidence, settings);
-  const isNewest = !existing || collectedAt >= existing.lastReportAt;
+  const isNewest = !existing?.lastReportAt || collectedAt >= existing.lastReportAt;
 
   try {
     const hostId = await db.$transaction((tx) =>
       recordHostState(tx, { report, fqdn, collectedAt, evaluation, evidence, fresh, isNewest }),
     );
-    const status = isNewest ? evaluation.status : await currentStatus(db, hostId);
+    const status = isNewest ? evaluation.status : ((await currentStatus(db, hostId)) ?? evaluation.status);
     return {
       created: true,
       result: toResult(
@@ -126,6 +126,7 @@ async function replayStoredReport(
     where: { hostId_collectedAt: { hostId, collectedAt } },
     select: {
       findings: true,
+      status: true,
       boundCertificateSha256: true,
       host: { select: { id: true, fqdn: true, role: true, status: true } },
     },
@@ -138,7 +139,8 @@ async function replayStoredReport(
       })
     : null;
   return {
-    host: stored.host,
+    // The host has reported (this very report), so its status is set; the fallback is for the type.
+    host: { ...stored.host, status: stored.host.status ?? stored.status },
     boundCertificate: certificate
       ? {
           sha256: certificate.sha256,
