@@ -4,8 +4,11 @@ import auth from "./plugins/auth";
 import context, { type AppContext } from "./plugins/context";
 import errors from "./plugins/errors";
 import openapi from "./plugins/openapi";
+import certificateRoutes from "./routes/certificates";
 import healthRoutes from "./routes/health";
+import hostRoutes from "./routes/hosts";
 import reportRoutes from "./routes/reports";
+import ruleRoutes from "./routes/rules";
 
 /**
  * Builds the API without listening, so tests drive it with `inject` and server.ts with `listen`.
@@ -27,9 +30,13 @@ export async function buildApp(
 
   await app.register(context, appContext);
   await app.register(errors);
-  await app.register(auth);
+  // openapi before auth: the docs routes it adds are public and predate the access-policy check.
   await app.register(openapi);
+  await app.register(auth);
   await app.register(healthRoutes);
   await app.register(reportRoutes);
+  await app.register(hostRoutes);
+  await app.register(certificateRoutes);
+  await app.register(ruleRoutes);
   return app;
 }

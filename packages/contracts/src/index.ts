@@ -1,2 +1,3 @@
+export * from "./estate";
 export * from "./report";
 export * from "./results";

@@ -42,3 +42,26 @@ export function expiryBucket(notAfter: Date | string, now: Date): ExpiryBucket {
 export function formatDay(value: Date | string): string {
   return new Date(toTime(value)).toISOString().slice(0, 10);
 }
+
+/**
+ * The notAfter range [from, to) of a bucket at `now`, for querying: a certificate is in the bucket
+ * exactly when from ≤ notAfter < to (null = unbounded). Mirrors expiryBucket(): "at most N whole
+ * days left" means notAfter < now + (N + 1) days; expired means notAfter < now.
+ */
+export function expiryBucketBounds(bucket: ExpiryBucket, now: Date): { from: Date | null; to: Date | null } {
+  const at = (days: number) => new Date(now.getTime() + days * DAY_MS);
+  switch (bucket) {
+    case "expired":
+      return { from: null, to: now };
+    case "d7":
+      return { from: now, to: at(8) };
+    case "d30":
+      return { from: at(8), to: at(31) };
+    case "d60":
+      return { from: at(31), to: at(61) };
+    case "d90":
+      return { from: at(61), to: at(91) };
+    case "later":
+      return { from: at(91), to: null };
+  }
+}

@@ -17,6 +17,7 @@ export {
   EXPIRY_BUCKETS,
   type ExpiryBucket,
   expiryBucket,
+  expiryBucketBounds,
   formatDay,
   isExpired,
 } from "./expiry";

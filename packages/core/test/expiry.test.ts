@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { daysUntil, expiryBucket, formatDay, isExpired } from "../src/index";
+import {
+  daysUntil,
+  EXPIRY_BUCKETS,
+  expiryBucket,
+  expiryBucketBounds,
+  formatDay,
+  isExpired,
+} from "../src/index";
 
 const now = new Date("2026-06-01T12:00:00Z");
 const plus = (days: number, hours = 0) => new Date(now.getTime() + days * 86_400_000 + hours * 3_600_000);
@@ -55,5 +62,36 @@ describe("expiryBucket", () => {
 describe("formatDay", () => {
   it("prints the UTC date", () => {
     expect(formatDay("2026-12-31T23:59:59Z")).toBe("2026-12-31");
+  });
+});
+
+describe("expiryBucketBounds", () => {
+  it("puts every notAfter in the bucket expiryBucket() names, including at each boundary", () => {
+    const offsetsInMinutes = [
+      -1440,
+      -1,
+      0,
+      1,
+      7 * 1440,
+      8 * 1440 - 1,
+      8 * 1440,
+      30 * 1440,
+      31 * 1440 - 1,
+      31 * 1440,
+    ];
+    offsetsInMinutes.push(61 * 1440 - 1, 61 * 1440, 91 * 1440 - 1, 91 * 1440, 400 * 1440);
+    for (const minutes of offsetsInMinutes) {
+      const notAfter = new Date(now.getTime() + minutes * 60_000);
+      const bucket = expiryBucket(notAfter, now);
+      const { from, to } = expiryBucketBounds(bucket, now);
+      expect(from === null || notAfter >= from, `${minutes} min: ${bucket} from`).toBe(true);
+      expect(to === null || notAfter < to, `${minutes} min: ${bucket} to`).toBe(true);
+      for (const other of EXPIRY_BUCKETS.filter((b) => b !== bucket)) {
+        const bounds = expiryBucketBounds(other, now);
+        const inside =
+          (bounds.from === null || notAfter >= bounds.from) && (bounds.to === null || notAfter < bounds.to);
+        expect(inside, `${minutes} min also in ${other}`).toBe(false);
+      }
+    }
   });
 });

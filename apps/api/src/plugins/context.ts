@@ -3,12 +3,15 @@ import type { Database } from "@certfleet/db";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import type { Config } from "../config";
+import type { EstateClock } from "../services/estate/filters";
 
 declare module "fastify" {
   interface FastifyInstance {
     config: Config;
     db: Database;
     evaluationSettings: EvaluationSettings;
+    /** "Now" and the silence threshold, fixed once per request so all its numbers agree. */
+    estateClock: () => EstateClock;
   }
 }
 
@@ -26,6 +29,10 @@ export default fp(
       expiryWarningDays: context.config.expiryWarningDays,
       trustAnchors: [],
     });
+    app.decorate("estateClock", () => ({
+      now: new Date(),
+      silentAfterHours: context.config.silentAfterHours,
+    }));
   },
   { name: "context" },
 );

@@ -8,6 +8,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/api/health",
     {
+      config: { access: "public" },
       schema: {
         tags: ["operations"],
         summary: "Liveness and database reachability",

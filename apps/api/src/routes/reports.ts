@@ -23,7 +23,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     "/api/v1/reports",
     {
       bodyLimit: 4 * MiB,
-      onRequest: app.requireCollector,
+      config: { access: "collector" },
       // Before schema validation: a private key is refused even inside an otherwise broken report.
       preValidation: async (request) => refusePrivateKeys(request.body),
       schema: {
@@ -48,7 +48,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     "/api/v1/reports/batch",
     {
       bodyLimit: 64 * MiB,
-      onRequest: app.requireCollector,
+      config: { access: "collector" },
       schema: {
         tags: ["collector"],
         summary: "Submit up to 1,000 collector reports",
