@@ -18,7 +18,9 @@ describe("loadConfig", () => {
 
   it("loads the demo estate by default only on the embedded database", () => {
     expect(loadConfig({ DATABASE_URL: "postgresql://db/certfleet" }).seedDemo).toBe(false);
-    expect(loadConfig({ DATABASE_URL: "postgresql://db/certfleet", CERTFLEET_SEED_DEMO: "true" }).seedDemo).toBe(true);
+    expect(
+      loadConfig({ DATABASE_URL: "postgresql://db/certfleet", CERTFLEET_SEED_DEMO: "true" }).seedDemo,
+    ).toBe(true);
     expect(loadConfig({ CERTFLEET_SEED_DEMO: "false" }).seedDemo).toBe(false);
   });
 

@@ -20,7 +20,9 @@ describe("migrations", () => {
           "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL",
         ),
       );
-      const committed = readdirSync(new URL("../../../prisma/migrations", import.meta.url), { withFileTypes: true })
+      const committed = readdirSync(new URL("../../../prisma/migrations", import.meta.url), {
+        withFileTypes: true,
+      })
         .filter((entry) => entry.isDirectory())
         .map((entry) => entry.name)
         .sort();
