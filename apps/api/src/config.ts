@@ -16,6 +16,8 @@ export interface Config {
   expiryWarningDays: number;
   /** A host whose newest report is older than this is "silent" (not reporting). */
   silentAfterHours: number;
+  /** How old a served estate summary may be: one computation (~0.4 s at 200k hosts) serves every caller meanwhile. */
+  summaryMaxAgeMs: number;
   /** Load the demo estate at start-up (default: on for the embedded database, off with DATABASE_URL). */
   seedDemo: boolean;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -46,6 +48,7 @@ export function loadConfig(env: Env = process.env): Config {
     collectorToken: optionalToken(env, "CERTFLEET_COLLECTOR_TOKEN"),
     expiryWarningDays: integer(env, "CERTFLEET_EXPIRY_WARNING_DAYS", 30, 1, 365),
     silentAfterHours: integer(env, "CERTFLEET_SILENT_AFTER_HOURS", 48, 1, 24 * 90),
+    summaryMaxAgeMs: integer(env, "CERTFLEET_SUMMARY_MAX_AGE_MS", 1000, 0, 60_000),
     seedDemo: boolean(env, "CERTFLEET_SEED_DEMO", databaseUrl === null),
     logLevel: oneOf(env, "LOG_LEVEL", "info", ["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
   };

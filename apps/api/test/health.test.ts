@@ -25,6 +25,37 @@ describe("GET /api/health", () => {
     expect(document.paths["/api/v1/reports"].post.responses).toHaveProperty("422");
   });
 
+  it("documents every operation, with its error answers as problem+json", async () => {
+    const document = (await t.app.inject({ method: "GET", url: "/api/docs/json" })).json();
+    const operations = Object.entries(
+      document.paths as Record<string, Record<string, { responses: object }>>,
+    ).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
+    );
+    expect(operations.map(({ method, path }) => `${method} ${path}`)).toEqual(
+      expect.arrayContaining([
+        "get /api/v1/summary",
+        "get /api/v1/hosts",
+        "get /api/v1/hosts/{fqdn}",
+        "get /api/v1/certificates/{sha256}",
+        "get /api/v1/certificates/{sha256}/pem",
+        "get /api/v1/certificates/{sha256}/der",
+        "get /api/v1/rules",
+      ]),
+    );
+    for (const { path, method, operation } of operations) {
+      const responses = operation.responses as Record<string, { content?: Record<string, unknown> }>;
+      expect(responses, `${method} ${path}`).toHaveProperty("500");
+      const hasInput = path.includes("{") || method === "post" || path === "/api/v1/hosts";
+      if (hasInput) {
+        expect(
+          Object.keys(responses).some((code) => code === "400" || code === "422"),
+          `${method} ${path} documents its bad-input answer`,
+        ).toBe(true);
+      }
+    }
+  });
+
   it("answers 503 degraded when the database is gone", async () => {
     await t.db.$disconnect();
     const { app } = await import("../src/app").then(async ({ buildApp }) => ({

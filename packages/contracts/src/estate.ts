@@ -102,8 +102,10 @@ export type HostListItem = Static<typeof HostListItemSchema>;
 
 export const HostPageSchema = Type.Object({
   items: Type.Array(HostListItemSchema),
-  /** Hosts matching the filter (all pages). */
-  total: Type.Integer(),
+  total: Type.Integer({
+    description:
+      "Hosts matching the filter, counted when the first page was read (later pages carry it in the cursor)",
+  }),
   /** Pass as `cursor` for the next page; null on the last page. */
   nextCursor: Nullable(Type.String()),
 });

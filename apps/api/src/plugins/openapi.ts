@@ -1,3 +1,4 @@
+import { ProblemSchema } from "@certfleet/contracts";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { FastifyInstance } from "fastify";
@@ -22,6 +23,13 @@ export default fp(
       },
     });
     await app.register(swaggerUi, { routePrefix: "/api/docs" });
+
+    // Any route can fail unexpectedly, and then answers problem+json: say so in every operation.
+    app.addHook("onRoute", (route) => {
+      if (!route.schema || route.url.startsWith("/api/docs")) return;
+      const response = (route.schema.response ?? {}) as Record<string, unknown>;
+      route.schema.response = { ...response, 500: response[500] ?? ProblemSchema };
+    });
   },
   { name: "openapi" },
 );

@@ -10,8 +10,11 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { hostDetail } from "../services/estate/host-detail";
 import { listHosts } from "../services/estate/hosts";
 import { estateSummary } from "../services/estate/summary";
+import { singleFlight } from "../services/single-flight";
 
 const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const summary = singleFlight(() => estateSummary(app.db, app.estateClock()), app.config.summaryMaxAgeMs);
+
   app.get(
     "/api/v1/summary",
     {
@@ -25,7 +28,7 @@ const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: SummarySchema },
       },
     },
-    async () => estateSummary(app.db, app.estateClock()),
+    async () => summary(),
   );
 
   app.get(
@@ -50,7 +53,7 @@ const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ["estate"],
         summary: "One host: status, findings, bound and store certificates, events, serial history",
         params: FqdnParamsSchema,
-        response: { 200: HostDetailSchema, 404: ProblemSchema },
+        response: { 200: HostDetailSchema, 400: ProblemSchema, 404: ProblemSchema },
       },
     },
     async (request) => hostDetail(app.db, request.params.fqdn, app.estateClock()),

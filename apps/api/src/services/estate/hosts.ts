@@ -19,6 +19,8 @@ interface Cursor {
   /** The sort key of the last row (ISO string for dates), null when that row had none. */
   k: string | null;
   id: number;
+  /** The total counted for the first page: counting 200k rows costs ~100 ms, a page ~5 ms. */
+  t: number;
 }
 
 interface HostRow {
@@ -53,10 +55,11 @@ export async function listHosts(db: Database, query: HostListQuery, clock: Estat
   const order = query.order ?? defaultOrder;
   const limit = query.limit ?? 50;
   const where = hostFilterSql(query, clock);
-  const after = query.cursor ? keysetSql(column, cast, order, decodeCursor(query.cursor)) : Prisma.sql`TRUE`;
+  const cursor = query.cursor ? decodeCursor(query.cursor) : null;
+  const after = cursor ? keysetSql(column, cast, order, cursor) : Prisma.sql`TRUE`;
   const direction = Prisma.raw(order === "asc" ? "ASC" : "DESC");
 
-  const [rows, [count]] = await Promise.all([
+  const [rows, total] = await Promise.all([
     db.$queryRaw<HostRow[]>`
       SELECT h.id, h.fqdn, h.role, mg.name AS "managementGroup", h.status, h.expected, h."lastReportAt",
              h."boundCertificateSha256", h."boundNotAfter", c."serialNumber",
@@ -82,14 +85,23 @@ export async function listHosts(db: Database, query: HostListQuery, clock: Estat
         WHERE "hostId" = h.id ORDER BY severity, id LIMIT 1
       ) wf ON TRUE
       ORDER BY h."sortKey" ${direction}, h.id ${direction}`,
-    db.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM "Host" h WHERE ${where}`,
+    cursor ? cursor.t : countHosts(db, where),
   ]);
 
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const nextCursor =
-    rows.length > limit && last ? encodeCursor({ k: sortKeyText(last.sortKey), id: last.id }) : null;
-  return { items: page.map((row) => toItem(row, clock)), total: count?.total ?? 0, nextCursor };
+    rows.length > limit && last
+      ? encodeCursor({ k: sortKeyText(last.sortKey), id: last.id, t: total })
+      : null;
+  return { items: page.map((row) => toItem(row, clock)), total, nextCursor };
+}
+
+async function countHosts(db: Database, where: Prisma.Sql): Promise<number> {
+  const [row] = await db.$queryRaw<
+    { total: number }[]
+  >`SELECT count(*)::int AS total FROM "Host" h WHERE ${where}`;
+  return row?.total ?? 0;
 }
 
 function keysetSql(column: Prisma.Sql, cast: string, order: Order, cursor: Cursor): Prisma.Sql {
@@ -118,8 +130,12 @@ function encodeCursor(cursor: Cursor): string {
 function decodeCursor(text: string): Cursor {
   try {
     const value = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as Partial<Cursor>;
-    if (Number.isInteger(value.id) && (value.k === null || typeof value.k === "string")) {
-      return { k: value.k, id: value.id as number };
+    if (
+      Number.isInteger(value.id) &&
+      Number.isInteger(value.t) &&
+      (value.k === null || typeof value.k === "string")
+    ) {
+      return { k: value.k, id: value.id as number, t: value.t as number };
     }
   } catch {
     // fall through to the problem below
