@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { createDatabase, newDatabaseName, withDatabase } from "./support/database";
+import { API_PORT, COLLECTOR_TOKEN, WEB_PORT, WEB_URL } from "./support/env";
 
 /**
  * Browser tests against the real stack: `node scripts/start.mjs` (API + Next.js) on ports that do
@@ -13,6 +14,8 @@ import { createDatabase, newDatabaseName, withDatabase } from "./support/databas
  *   unset).
  * - With DATABASE_URL set (CI points it at the system Postgres), the stack gets a fresh database
  *   `certfleet_e2e_<random>` on that server instead.
+ * - No demo estate (CERTFLEET_SEED_DEMO=false): the specs post their own hosts through the public
+ *   API with the fixed collector token (support/estate.ts), so every number on screen is known.
  *
  * Lifecycle, and why it is not in globalSetup/globalTeardown:
  * - Playwright starts `webServer` *before* globalSetup, and the webServer env is fixed when this
@@ -25,11 +28,8 @@ import { createDatabase, newDatabaseName, withDatabase } from "./support/databas
  * - CERTFLEET_E2E_KEEP=1 keeps the temp dir and database for debugging.
  */
 
-const WEB_PORT = 3100;
-const API_PORT = 3101;
 // Embedded Postgres port (used when DATABASE_URL is unset), away from a developer's default 54329.
 const EMBEDDED_PG_PORT = 54339;
-const WEB_URL = `http://127.0.0.1:${WEB_PORT}`;
 const CHROMIUM = process.env.CERTFLEET_E2E_CHROMIUM ?? "/usr/bin/chromium";
 const REPO_ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -114,6 +114,8 @@ export default defineConfig({
       CERTFLEET_DATA_DIR: dataDir,
       CERTFLEET_EMBEDDED_PG_PORT: String(EMBEDDED_PG_PORT),
       NEXT_TELEMETRY_DISABLED: "1",
+      CERTFLEET_SEED_DEMO: "false",
+      CERTFLEET_COLLECTOR_TOKEN: COLLECTOR_TOKEN,
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     },
     url: `${WEB_URL}/api/health`,

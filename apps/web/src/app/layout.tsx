@@ -1,7 +1,8 @@
 import type { Metadata, Viewport } from "next";
-import Link from "next/link";
 import type { ReactNode } from "react";
 import { Providers } from "@/components/providers";
+import { SiteHeader } from "@/components/shell/site-header";
+import { DISPLAY_INIT_SCRIPT } from "@/lib/display";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -15,20 +16,23 @@ export const viewport: Viewport = {
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
+    // The init script sets data-theme / data-scale before React hydrates; React must not undo it.
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        {/* Runs before first paint so a stored dark theme never flashes light. */}
+        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant string of our own */}
+        <script dangerouslySetInnerHTML={{ __html: DISPLAY_INIT_SCRIPT }} />
+      </head>
       <body>
-        <header className="site-header">
-          <div className="container site-header-inner">
-            <Link href="/" className="brand">
-              <span className="brand-mark" aria-hidden="true" />
-              <h1 className="brand-name">certfleet</h1>
-            </Link>
-            <p className="tagline">SCOM channel certificates across your estate, before they expire</p>
-          </div>
-        </header>
-        <main className="container main">
-          <Providers>{children}</Providers>
-        </main>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <Providers>
+          <SiteHeader />
+          <main id="main" className="container main" tabIndex={-1}>
+            {children}
+          </main>
+        </Providers>
       </body>
     </html>
   );

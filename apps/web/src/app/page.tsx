@@ -1,15 +1,10 @@
 import { HealthStatus } from "@/components/health-status";
+import { Overview } from "@/components/overview/overview";
 
 export default function HomePage() {
   return (
     <div className="stack">
-      <section className="intro">
-        <h2>Overview</h2>
-        <p className="muted">
-          certfleet watches the certificate each Management Server, Gateway and Agent uses for its SCOM
-          channel: serial, expiry and whether SCOM will accept it. The estate dashboard arrives here next.
-        </p>
-      </section>
+      <Overview />
       <HealthStatus />
     </div>
   );

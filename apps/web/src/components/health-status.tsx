@@ -52,7 +52,7 @@ export function HealthStatus() {
       aria-labelledby="health-heading"
     >
       <header className="card-header">
-        <h2 id="health-heading">Service health</h2>
+        <h3 id="health-heading">Service health</h3>
         <span className={`badge badge-${state}`} role="status" aria-live="polite">
           <span className="dot" aria-hidden="true" />
           {STATE_LABEL[state]}

@@ -1,0 +1,68 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+import { createContext, type ReactNode, useContext, useEffect, useState } from "react";
+import { CacheMerger, type LiveState, LiveStream } from "@/lib/stream";
+
+const LiveContext = createContext<LiveState>("connecting");
+
+function streamUrl(): string {
+  const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+  return `${scheme}//${window.location.host}/api/v1/stream`;
+}
+
+/** Owns the tab's one live connection and merges what it hears into the query cache. */
+export function LiveUpdatesProvider({ children }: { children: ReactNode }) {
+  const queryClient = useQueryClient();
+  const [state, setState] = useState<LiveState>("connecting");
+
+  useEffect(() => {
+    let attemptStartedAt = Date.now();
+    const merger = new CacheMerger(queryClient, () => attemptStartedAt);
+    const stream = new LiveStream({
+      url: streamUrl(),
+      onMessage: (message) => merger.handle(message),
+      onState: setState,
+      since: () => {
+        // Called once per connection attempt: remember when, for the first hello's catch-up.
+        attemptStartedAt = Date.now();
+        return merger.since;
+      },
+    });
+    stream.start();
+    return () => {
+      stream.stop();
+      merger.dispose();
+    };
+  }, [queryClient]);
+
+  return <LiveContext value={state}>{children}</LiveContext>;
+}
+
+const LABEL: Record<LiveState, string> = {
+  connecting: "Connecting…",
+  connected: "Live",
+  reconnecting: "Reconnecting…",
+};
+
+/** Header pill: whether pushed updates are flowing. */
+export function LiveIndicator() {
+  const state = useContext(LiveContext);
+  const live = state === "connected" ? "connected" : "reconnecting";
+  return (
+    <span
+      className="live-indicator"
+      data-live={live}
+      role="status"
+      aria-live="polite"
+      title={
+        state === "connected"
+          ? "Updates arrive as collectors report"
+          : "Live updates paused; the page refreshes when you return to it"
+      }
+    >
+      <span className="live-dot" aria-hidden="true" />
+      {LABEL[state]}
+    </span>
+  );
+}
