@@ -47,10 +47,8 @@ export async function resolveCertificates(
 ): Promise<{ parsed: Map<string, ParsedCertificate>; fresh: Map<string, DecodedCertificate> }> {
   const distinct = [...new Set(decoded.map((item) => item.sha256))];
   const stored = distinct.length
-    ? await db.certificate.findMany({
-        where: { sha256: { in: distinct } },
-        select: { sha256: true, parsed: true },
-      })
+    ? await db.$queryRaw<{ sha256: string; parsed: unknown }[]>`
+        SELECT "sha256", "parsed" FROM "Certificate" WHERE "sha256" = ANY(${distinct}::text[])`
     : [];
   const parsed = new Map<string, ParsedCertificate>(
     stored.map((row) => [row.sha256, row.parsed as unknown as ParsedCertificate]),

@@ -1,0 +1,158 @@
+/**
+ * What each scenario changes in a host's current report: the one deliberate fault, and what a real host
+ * in that state would also show (typically the OpsMgr Connector event SCOM logs for it).
+ */
+import type { CandidateCertificateFacts } from "@certfleet/contracts";
+import { EKU_SERVER_AUTH, KU } from "@certfleet/pki";
+import { type CertificateDraft, DAY, shortName } from "./certificate-plans";
+import { SOFTWARE_KSP } from "./facts";
+import type { HostContext } from "./host-plan";
+import type { ScenarioId } from "./scenarios";
+import type { DemoHost } from "./topology";
+
+/** The current report before it is written down; the scenario edits it. */
+export interface Draft {
+  certificate: CertificateDraft;
+  signByte: boolean;
+  facts: CandidateCertificateFacts;
+  /** The newest certificate-load event (20053 or a failure id); null when the log has none. */
+  load: number | null;
+  /** Events after the load (channel problems). */
+  after: number[];
+  registry: "bound" | "none" | "previous" | "no-sign-byte";
+  /** Which certificate ChannelCertificateHash names, if the host writes it. */
+  hash: "bound" | "previous" | "none";
+  /** An earlier certificate of the host still in the store. */
+  previousInStore: boolean;
+  /** A renewed certificate auto-enrollment put in the store, never imported. */
+  renewed: boolean;
+  caInStore: boolean;
+}
+
+/** The scenario's one deliberate fault (and what a real host in that state would also show). */
+export function applyScenario(
+  scenario: ScenarioId,
+  host: DemoHost,
+  draft: Draft,
+  context: HostContext,
+): void {
+  const { random, now } = context;
+  const certificate = draft.certificate;
+  switch (scenario) {
+    case "healthy":
+      return;
+    case "renewed-not-reimported":
+      draft.renewed = true;
+      return;
+    case "subject-other-name": {
+      const other = context.otherHostName(host);
+      Object.assign(certificate, { subject: `CN=${other}`, dnsNames: [other] });
+      draft.load = 20052;
+      return;
+    }
+    case "subject-netbios-on-domain":
+      Object.assign(certificate, { subject: `CN=${shortName(host.fqdn)}`, dnsNames: [] });
+      draft.load = 20052;
+      return;
+    case "eku-server-only":
+      certificate.ekus = [EKU_SERVER_AUTH];
+      draft.load = 20050;
+      return;
+    case "key-usage-signature-only":
+      certificate.keyUsage = KU.digitalSignature;
+      draft.load = 20049;
+      return;
+    case "rsa-1024":
+      certificate.key = "rsa1024";
+      return;
+    case "ecc-key":
+      // ECC keys live in a CNG KSP, which reports KeySpec 0; SCOM loads neither.
+      certificate.key = "ec";
+      Object.assign(draft.facts, { keyProvider: SOFTWARE_KSP, keyProviderType: "KSP", keySpec: 0 });
+      draft.load = null;
+      return;
+    case "sha1":
+      certificate.signatureHash = "SHA-1";
+      return;
+    case "not-yet-valid": {
+      // The CA's clock ran ahead: issued "in the future".
+      const notBefore = new Date(now.getTime() + random.int(2, 5) * DAY);
+      const lifetime = certificate.notAfter.getTime() - certificate.notBefore.getTime();
+      Object.assign(certificate, { notBefore, notAfter: new Date(notBefore.getTime() + lifetime) });
+      draft.load = 20051;
+      return;
+    }
+    case "ksp":
+      Object.assign(draft.facts, { keyProvider: SOFTWARE_KSP, keyProviderType: "KSP", keySpec: 0 });
+      draft.load = null;
+      return;
+    case "no-private-key":
+      Object.assign(draft.facts, {
+        hasPrivateKey: false,
+        keyProvider: null,
+        keyProviderType: null,
+        keySpec: null,
+        keyExportable: null,
+        machineKeySet: null,
+      });
+      draft.load = 20077;
+      return;
+    case "user-key-set":
+      draft.facts.machineKeySet = false;
+      draft.load = 20068;
+      return;
+    case "wrong-store":
+      draft.facts.store = "CurrentUser\\My";
+      draft.load = 20066;
+      return;
+    case "not-exportable":
+      draft.facts.keyExportable = false;
+      return;
+    case "keyspec-signature":
+      draft.facts.keySpec = 2;
+      draft.load = 20069;
+      return;
+    case "untrusted-ca":
+      // A lab CA's certificate: no Enterprise template, and a root the host does not trust.
+      Object.assign(certificate, { issuer: "foreign", template: false });
+      Object.assign(draft.facts, { hostChainValid: false, hostChainStatus: ["UntrustedRoot"] });
+      return;
+    case "revocation-offline":
+      Object.assign(draft.facts, {
+        hostChainValid: false,
+        hostChainStatus: ["RevocationStatusUnknown", "OfflineRevocation"],
+      });
+      return;
+    case "never-imported":
+      // MOMCertImport never ran: neither registry value exists.
+      draft.registry = "none";
+      draft.hash = "none";
+      draft.load = null;
+      return;
+    case "stale-registry":
+      draft.registry = "previous";
+      draft.load = 20066;
+      return;
+    case "missing-sign-byte":
+      draft.signByte = true;
+      draft.registry = "no-sign-byte";
+      return;
+    case "hash-mismatch":
+      draft.previousInStore = true;
+      draft.hash = "previous";
+      return;
+    case "channel-rejected":
+      draft.after = [20070];
+      return;
+    case "long-lifetime": {
+      const notBefore = new Date(now.getTime() - random.int(30, 300) * DAY);
+      Object.assign(certificate, { notBefore, notAfter: new Date(notBefore.getTime() + 3650 * DAY) });
+      draft.caInStore = true;
+      return;
+    }
+    case "cloned":
+      // Bound to another host's certificate (bindTo); SCOM on the clone sees a subject that is not its own.
+      draft.load = 20052;
+      return;
+  }
+}

@@ -1,0 +1,89 @@
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { ReportSchema } from "@certfleet/contracts";
+import { certificateSerialToRegistryHex, parseCertificate, RULE_IDS } from "@certfleet/core";
+import { createLeaf, type Issuer } from "@certfleet/pki";
+import { X509Certificate } from "@peculiar/x509";
+import { Compile } from "typebox/compile";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_CA_FILE, type DemoEstate, generateDemoEstate, loadOrCreateDemoCa } from "../src/index";
+import { evaluateEstate } from "./evaluate-estate";
+
+const NOW = new Date("2026-11-25T12:00:00Z");
+let dataDir: string;
+let estate: DemoEstate;
+let ca: Issuer;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), "certfleet-demo-test-"));
+  ca = (await loadOrCreateDemoCa(dataDir, NOW)).issuer;
+  estate = await generateDemoEstate({ now: NOW, ca, agents: 300 });
+});
+afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+describe("generateDemoEstate", () => {
+  it("writes reports that meet the collector contract, oldest first", () => {
+    const check = Compile(ReportSchema);
+    for (const report of estate.reports) expect(check.Check(report), report.host.fqdn).toBe(true);
+    const times = estate.reports.map((report) => Date.parse(report.collectedAt));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(estate.reports.length).toBe(estate.plan.hosts.reduce((n, host) => n + host.reports.length, 0));
+  });
+
+  it("imports like MOMCertImport: the registry holds the mirrored serial, then 20053 is logged", () => {
+    const healthy = estate.plan.hosts.filter(
+      (host) => host.scenario === "healthy" && host.reports.length > 0,
+    );
+    const reports = new Map(estate.reports.map((report) => [report.host.fqdn, report]));
+    for (const host of healthy) {
+      const report = reports.get(host.fqdn);
+      const bound = parseCertificate(Buffer.from(report?.certificates[0]?.der ?? "", "base64"));
+      expect(report?.registry.channelCertificateSerialNumber).toBe(
+        certificateSerialToRegistryHex(bound.serialNumber),
+      );
+      expect(bound.issuer).toContain("Contoso Issuing CA 1");
+      const loaded = report?.events.find((event) => event.id === 20053);
+      expect(Date.parse(loaded?.time ?? "")).toBeGreaterThan(Date.parse(bound.notBefore));
+    }
+  });
+
+  it("trips every SCOM rule on some host, and leaves the healthy ones ok but for expiry", () => {
+    const evaluations = evaluateEstate(estate.reports);
+    const failing = new Set(
+      [...evaluations.values()].flatMap((evaluation) => evaluation.findings.map((f) => f.ruleId)),
+    );
+    for (const rule of RULE_IDS) expect(failing, rule).toContain(rule);
+    for (const host of estate.plan.hosts) {
+      if (host.scenario !== "healthy" || host.bucket !== "later" || host.reports.length === 0) continue;
+      expect(evaluations.get(host.fqdn)?.status, host.fqdn).toBe("ok");
+    }
+  });
+
+  it("keeps the inventory: every expected host, including those that never reported", () => {
+    const inventory = new Set(estate.inventory.map((host) => host.fqdn));
+    for (const host of estate.plan.hosts) expect(inventory.has(host.fqdn), host.fqdn).toBe(host.inventory);
+    expect(estate.plan.hosts.some((host) => !host.inventory)).toBe(true);
+  });
+});
+
+describe("loadOrCreateDemoCa", () => {
+  it("creates the CA once per data directory, private to its owner, and reuses it", async () => {
+    const file = path.join(dataDir, DEMO_CA_FILE);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const again = await loadOrCreateDemoCa(dataDir, new Date());
+    expect(again.created).toBe(false);
+    expect(Buffer.from(again.issuer.der).equals(Buffer.from(ca.der))).toBe(true);
+    // The reloaded private key is the CA's: what it signs verifies against the original certificate.
+    const der = await createLeaf(again.issuer, {
+      keys: again.issuer.keys,
+      subject: "CN=check.contoso.com",
+      notBefore: NOW,
+      notAfter: new Date(NOW.getTime() + 86_400_000),
+      serialHex: "42",
+    });
+    expect(
+      await new X509Certificate(der).verify({ publicKey: ca.certificate.publicKey, signatureOnly: true }),
+    ).toBe(true);
+  });
+});
