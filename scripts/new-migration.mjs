@@ -22,7 +22,16 @@ const previous = path.join(mkdtempSync(path.join(tmpdir(), "certfleet-schema-"))
 writeFileSync(previous, execFileSync("git", ["show", "HEAD:prisma/schema.prisma"]));
 const sql = execFileSync(
   "npx",
-  ["prisma", "migrate", "diff", "--from-schema-datamodel", previous, "--to-schema-datamodel", "prisma/schema.prisma", "--script"],
+  [
+    "prisma",
+    "migrate",
+    "diff",
+    "--from-schema-datamodel",
+    previous,
+    "--to-schema-datamodel",
+    "prisma/schema.prisma",
+    "--script",
+  ],
   { stdio: ["ignore", "pipe", "inherit"] },
 ).toString();
 if (!/\b(CREATE|ALTER|DROP)\b/.test(sql)) {

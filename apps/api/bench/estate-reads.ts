@@ -47,7 +47,7 @@ async function main() {
     CERTFLEET_SUMMARY_MAX_AGE_MS: "0",
   });
   const db = createDatabaseClient(database.url, config.databasePoolSize);
-  const app = await buildApp({ config, db });
+  const app = await buildApp({ config, db, databaseUrl: database.url });
   const port = await freePort();
   await app.listen({ host: "127.0.0.1", port });
   const base = `http://127.0.0.1:${port}`;

@@ -25,7 +25,7 @@ async function main() {
   const db = createDatabaseClient(database.url, config.databasePoolSize);
   const token = `bench-${randomBytes(24).toString("hex")}`;
   await ensureCollectorToken(db, token, "bench");
-  const app = await buildApp({ config, db });
+  const app = await buildApp({ config, db, databaseUrl: database.url });
   const port = await freePort();
   await app.listen({ host: "127.0.0.1", port });
   const url = `http://127.0.0.1:${port}/api/v1/reports`;

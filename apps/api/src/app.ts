@@ -4,6 +4,7 @@ import auth from "./plugins/auth";
 import context, { type AppContext } from "./plugins/context";
 import errors from "./plugins/errors";
 import openapi from "./plugins/openapi";
+import stream from "./plugins/stream";
 import certificateRoutes from "./routes/certificates";
 import healthRoutes from "./routes/health";
 import hostRoutes from "./routes/hosts";
@@ -38,5 +39,6 @@ export async function buildApp(
   await app.register(hostRoutes);
   await app.register(certificateRoutes);
   await app.register(ruleRoutes);
+  await app.register(stream, { databaseUrl: appContext.databaseUrl });
   return app;
 }

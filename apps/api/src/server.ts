@@ -9,6 +9,7 @@ import {
 } from "@certfleet/db";
 import { buildApp } from "./app";
 import { type Config, ConfigError, loadConfig } from "./config";
+import { seedDemoEstate } from "./services/demo-seed";
 import { ensureCollectorToken, generateToken } from "./services/tokens";
 
 /** Process entry point: config → database (embedded or DATABASE_URL) → migrations → listen. */
@@ -27,7 +28,13 @@ async function main(): Promise<void> {
   const db = createDatabaseClient(databaseUrl, config.databasePoolSize);
   await seedCollectorToken(config, db, embedded !== null, say);
 
-  const app = await buildApp({ config, db }, { logger: { level: config.logLevel } });
+  const app = await buildApp({ config, db, databaseUrl }, { logger: { level: config.logLevel } });
+  if (config.seedDemo) {
+    // A broken demo must not keep the API down: say why, and the next start tries again.
+    await seedDemoEstate(db, config, app.evaluationSettings, say).catch((error: unknown) =>
+      say(`demo estate not loaded: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

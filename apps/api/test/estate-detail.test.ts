@@ -122,7 +122,7 @@ describe("GET /api/v1/certificates/{sha256}", () => {
 describe("access policy", () => {
   it("refuses to start with a route that declares no access policy", async () => {
     const app = Fastify();
-    await app.register(contextPlugin, { config: t.app.config, db: t.db });
+    await app.register(contextPlugin, { config: t.app.config, db: t.db, databaseUrl: t.databaseUrl });
     await app.register(authPlugin);
     await expect(
       app.register(async (child) => {

@@ -1,4 +1,6 @@
+import { createDatabaseClient } from "@certfleet/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../src/app";
 import { createTestApp, type TestApp } from "./support/app";
 
 let t: TestApp;
@@ -57,13 +59,12 @@ describe("GET /api/health", () => {
   });
 
   it("answers 503 degraded when the database is gone", async () => {
-    await t.db.$disconnect();
-    const { app } = await import("../src/app").then(async ({ buildApp }) => ({
-      app: await buildApp({
-        config: t.app.config,
-        db: (await import("@certfleet/db")).createDatabaseClient("postgresql://nobody@127.0.0.1:1/none", 1),
-      }),
-    }));
+    const nowhere = "postgresql://nobody@127.0.0.1:1/none";
+    const app = await buildApp({
+      config: t.app.config,
+      db: createDatabaseClient(nowhere, 1),
+      databaseUrl: nowhere,
+    });
     const response = await app.inject({ method: "GET", url: "/api/health" });
     expect(response.statusCode).toBe(503);
     expect(response.json()).toMatchObject({ status: "degraded", database: "down" });

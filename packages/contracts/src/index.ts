@@ -1,3 +1,4 @@
 export * from "./estate";
 export * from "./report";
 export * from "./results";
+export * from "./stream";

@@ -18,6 +18,8 @@ declare module "fastify" {
 export interface AppContext {
   config: Config;
   db: Database;
+  /** The URL `db` connects to (the embedded one when config.databaseUrl is unset): for LISTEN. */
+  databaseUrl: string;
 }
 
 /** Shares the validated config and the database client; their lifecycle belongs to the caller. */

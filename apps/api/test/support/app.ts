@@ -30,7 +30,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const db = createDatabaseClient(databaseUrl, 4);
   const token = `test-${randomBytes(24).toString("hex")}`;
   await ensureCollectorToken(db, token, "test collector");
-  const app = await buildApp({ config, db });
+  const app = await buildApp({ config, db, databaseUrl });
   return {
     app,
     db,

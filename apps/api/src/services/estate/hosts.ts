@@ -59,42 +59,63 @@ export async function listHosts(db: Database, query: HostListQuery, clock: Estat
   const after = cursor ? keysetSql(column, cast, order, cursor) : Prisma.sql`TRUE`;
   const direction = Prisma.raw(order === "asc" ? "ASC" : "DESC");
 
+  const pageHosts = Prisma.sql`
+    SELECT h.*, ${column} AS "sortKey" FROM "Host" h
+    WHERE ${where} AND ${after}
+    ORDER BY ${column} ${direction}, h.id ${direction}
+    LIMIT ${limit + 1}`;
   const [rows, total] = await Promise.all([
-    db.$queryRaw<HostRow[]>`
-      SELECT h.id, h.fqdn, h.role, mg.name AS "managementGroup", h.status, h.expected, h."lastReportAt",
-             h."boundCertificateSha256", h."boundNotAfter", c."serialNumber",
-             fc.errors, fc.warnings, fc.infos,
-             wf."ruleId" AS "worstRuleId", wf.severity AS "worstSeverity", wf.message AS "worstMessage",
-             h."sortKey"
-      FROM (
-        SELECT h.*, ${column} AS "sortKey" FROM "Host" h
-        WHERE ${where} AND ${after}
-        ORDER BY ${column} ${direction}, h.id ${direction}
-        LIMIT ${limit + 1}
-      ) h
-      LEFT JOIN "ManagementGroup" mg ON mg.id = h."managementGroupId"
-      LEFT JOIN "Certificate" c ON c.sha256 = h."boundCertificateSha256"
-      LEFT JOIN LATERAL (
-        SELECT count(*) FILTER (WHERE severity = 'error')::int AS errors,
-               count(*) FILTER (WHERE severity = 'warning')::int AS warnings,
-               count(*) FILTER (WHERE severity = 'info')::int AS infos
-        FROM "HostFinding" WHERE "hostId" = h.id
-      ) fc ON TRUE
-      LEFT JOIN LATERAL (
-        SELECT "ruleId", severity::text AS severity, message FROM "HostFinding"
-        WHERE "hostId" = h.id ORDER BY severity, id LIMIT 1
-      ) wf ON TRUE
-      ORDER BY h."sortKey" ${direction}, h.id ${direction}`,
+    selectHostRows(db, pageHosts, Prisma.sql`ORDER BY h."sortKey" ${direction}, h.id ${direction}`),
     cursor ? cursor.t : countHosts(db, where),
   ]);
 
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
   const nextCursor =
     rows.length > limit && last
       ? encodeCursor({ k: sortKeyText(last.sortKey), id: last.id, t: total })
       : null;
-  return { items: page.map((row) => toItem(row, clock)), total, nextCursor };
+  return { items: items.map((row) => toItem(row, clock)), total, nextCursor };
+}
+
+/** The list rows of these hosts (for pushed updates), in id order. */
+export async function hostItemsByIds(
+  db: Database,
+  ids: number[],
+  clock: EstateClock,
+): Promise<HostListItem[]> {
+  if (ids.length === 0) return [];
+  const hosts = Prisma.sql`SELECT h.*, NULL AS "sortKey" FROM "Host" h WHERE h.id = ANY(${ids}::int[])`;
+  const rows = await selectHostRows(db, hosts, Prisma.sql`ORDER BY h.id`);
+  return rows.map((row) => toItem(row, clock));
+}
+
+/**
+ * Decorates the hosts selected by `hosts` (a subquery over "Host" h with a "sortKey" column) with
+ * what a list row shows. The LATERAL joins run for those rows only, never for the whole estate.
+ */
+function selectHostRows(db: Database, hosts: Prisma.Sql, orderBy: Prisma.Sql): Promise<HostRow[]> {
+  return db.$queryRaw<HostRow[]>`
+    SELECT h.id, h.fqdn, h.role, mg.name AS "managementGroup", h.status, h.expected, h."lastReportAt",
+           h."boundCertificateSha256", h."boundNotAfter", c."serialNumber",
+           fc.errors, fc.warnings, fc.infos,
+           wf."ruleId" AS "worstRuleId", wf.severity AS "worstSeverity", wf.message AS "worstMessage",
+           h."sortKey"
+    FROM (${hosts}) h
+    LEFT JOIN "ManagementGroup" mg ON mg.id = h."managementGroupId"
+    LEFT JOIN "Certificate" c ON c.sha256 = h."boundCertificateSha256"
+    LEFT JOIN LATERAL (
+      SELECT count(*) FILTER (WHERE severity = 'error')::int AS errors,
+             count(*) FILTER (WHERE severity = 'warning')::int AS warnings,
+             count(*) FILTER (WHERE severity = 'info')::int AS infos
+      FROM "HostFinding" WHERE "hostId" = h.id
+    ) fc ON TRUE
+    LEFT JOIN LATERAL (
+      -- Order by the enum (error, warning, info), not the text alias, which would put info first.
+      SELECT f."ruleId", f.severity::text AS severity, f.message FROM "HostFinding" f
+      WHERE f."hostId" = h.id ORDER BY f.severity, f.id LIMIT 1
+    ) wf ON TRUE
+    ${orderBy}`;
 }
 
 async function countHosts(db: Database, where: Prisma.Sql): Promise<number> {

@@ -1,0 +1,73 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+
+const root = new URL("../../../", import.meta.url);
+const read = (path: string) => readFileSync(new URL(path, root), "utf8");
+
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  environment?: Record<string, string>;
+  ports?: string[];
+  volumes?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+}
+const compose = parse(read("docker-compose.yml")) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
+const service = (name: string): Service => {
+  const found = compose.services[name];
+  if (!found) throw new Error(`docker-compose.yml has no ${name} service`);
+  return found;
+};
+
+describe("docker-compose.yml", () => {
+  it("runs exactly postgres, api and web", () => {
+    expect(Object.keys(compose.services).sort()).toEqual(["api", "postgres", "web"]);
+  });
+
+  it("pins Postgres, keeps its data in a named volume and checks its health", () => {
+    const postgres = service("postgres");
+    expect(postgres.image).toMatch(/^postgres:\d+\.\d+/);
+    expect(postgres.volumes).toContain("pgdata:/var/lib/postgresql/data");
+    expect(compose.volumes).toHaveProperty("pgdata");
+    expect(postgres.healthcheck?.test.join(" ")).toMatch(/pg_isready/);
+  });
+
+  it("starts the api only on a healthy database, listening on all interfaces at 3001, with a healthcheck", () => {
+    const api = service("api");
+    expect(api.depends_on?.postgres?.condition).toBe("service_healthy");
+    expect(api.environment?.DATABASE_URL).toMatch(/^postgresql:\/\/.*@postgres:5432\/certfleet$/);
+    expect(api.environment?.CERTFLEET_API_HOST).toBe("0.0.0.0");
+    expect(api.ports?.some((port) => port.endsWith(":3001"))).toBe(true);
+    expect(api.healthcheck?.test.join(" ")).toMatch(/\/api\/health/);
+  });
+
+  it("starts the web app on a healthy api at 3000, pointing its proxy at the api service", () => {
+    const web = service("web");
+    expect(web.depends_on?.api?.condition).toBe("service_healthy");
+    expect(web.environment?.CERTFLEET_API_URL).toBe("http://api:3001");
+    expect(web.ports?.some((port) => port.endsWith(":3000"))).toBe(true);
+    expect(web.healthcheck).toBeDefined();
+  });
+
+  it("builds api and web from multi-stage Dockerfiles that run as a non-root user", () => {
+    for (const name of ["api", "web"]) {
+      const build = service(name).build;
+      expect(build, name).toBeDefined();
+      const dockerfile = read(build?.dockerfile ?? "");
+      expect(dockerfile.match(/^FROM /gm)?.length, `${name} stages`).toBeGreaterThanOrEqual(2);
+      const finalStage = dockerfile.slice(dockerfile.lastIndexOf("\nFROM "));
+      expect(finalStage, `${name} final stage user`).toMatch(/^USER (?!root\b)\w+/m);
+    }
+  });
+
+  it("requires its secrets instead of defaulting them", () => {
+    const text = read("docker-compose.yml");
+    expect(text).toMatch(/POSTGRES_PASSWORD: \$\{POSTGRES_PASSWORD:\?/);
+    expect(text).toMatch(/CERTFLEET_COLLECTOR_TOKEN: \$\{CERTFLEET_COLLECTOR_TOKEN:\?/);
+  });
+});

@@ -1,0 +1,131 @@
+import type { StreamMessage } from "@certfleet/contracts";
+import { createDatabaseClient } from "@certfleet/db";
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { buildApp } from "../src/app";
+import { createTestApp, type TestApp } from "./support/app";
+import { postHost } from "./support/estate";
+import { createPki, type Pki } from "./support/reports";
+
+let t: TestApp;
+let pki: Pki;
+let second: FastifyInstance;
+const closers: (() => Promise<void>)[] = [];
+
+/** A stream client that records every message and can wait for one matching a predicate. */
+async function connect(app: FastifyInstance, since?: number) {
+  const address = app.server.address();
+  if (!address || typeof address === "string") throw new Error("not listening");
+  const socket = new WebSocket(
+    `ws://127.0.0.1:${address.port}/api/v1/stream${since === undefined ? "" : `?since=${since}`}`,
+  );
+  const messages: StreamMessage[] = [];
+  const waiters: { match: (m: StreamMessage) => boolean; resolve: (m: StreamMessage) => void }[] = [];
+  socket.on("message", (data) => {
+    const message = JSON.parse(String(data)) as StreamMessage;
+    messages.push(message);
+    for (const waiter of [...waiters]) {
+      if (waiter.match(message)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(message);
+      }
+    }
+  });
+  await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+  const next = (match: (m: StreamMessage) => boolean, timeoutMs = 5000) =>
+    new Promise<StreamMessage>((resolve, reject) => {
+      const found = messages.find(match);
+      if (found) return resolve(found);
+      waiters.push({ match, resolve });
+      setTimeout(
+        () => reject(new Error(`no matching message in ${timeoutMs} ms: ${JSON.stringify(messages)}`)),
+        timeoutMs,
+      );
+    });
+  closers.push(async () => socket.close());
+  return { socket, messages, next };
+}
+
+const updatedFor = (fqdn: string) => (m: StreamMessage) => m.type === "host.updated" && m.host.fqdn === fqdn;
+
+beforeAll(async () => {
+  [t, pki] = await Promise.all([createTestApp(), createPki()]);
+  await t.app.listen({ host: "127.0.0.1", port: 0 });
+  // A second API instance on the same database, as behind a load balancer.
+  second = await buildApp({
+    config: t.app.config,
+    db: createDatabaseClient(t.databaseUrl, 2),
+    databaseUrl: t.databaseUrl,
+  });
+  await second.listen({ host: "127.0.0.1", port: 0 });
+});
+afterAll(async () => {
+  for (const close of closers) await close();
+  await second?.close();
+  await t?.close();
+});
+
+describe("GET /api/v1/stream", () => {
+  it("says hello, then pushes the host's new list row when its report is accepted", async () => {
+    const client = await connect(t.app);
+    const hello = await client.next((m) => m.type === "hello");
+    const started = Date.now();
+    await postHost(t, pki, { fqdn: "live01.contoso.com", expiresInDays: -1 });
+    const update = await client.next(updatedFor("live01.contoso.com"));
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(update).toMatchObject({
+      type: "host.updated",
+      host: { fqdn: "live01.contoso.com", status: "error" },
+    });
+    if (hello.type !== "hello" || update.type !== "host.updated") throw new Error("unexpected message types");
+    expect(update.id).toBeGreaterThan(hello.lastEventId);
+  });
+
+  it("replays what a client missed when it reconnects with since=<last id>", async () => {
+    const first = await connect(t.app);
+    const hello = await first.next((m) => m.type === "hello");
+    if (hello.type !== "hello") throw new Error("no hello");
+    first.socket.close();
+    for (const n of [1, 2, 3]) await postHost(t, pki, { fqdn: `missed${n}.contoso.com` });
+    const again = await connect(t.app, hello.lastEventId);
+    await again.next(updatedFor("missed3.contoso.com"));
+    const replayed = again.messages
+      .filter((m) => m.type === "host.updated")
+      .map((m) => (m.type === "host.updated" ? m : null));
+    expect(replayed.map((m) => m?.host.fqdn)).toEqual([
+      "missed1.contoso.com",
+      "missed2.contoso.com",
+      "missed3.contoso.com",
+    ]);
+    const ids = replayed.map((m) => m?.id ?? 0);
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+  });
+
+  it("tells a client that missed too much to resync instead of replaying", async () => {
+    // 600 changes land at once (as from a batch); a watcher sees the hub take them in.
+    const watcher = await connect(t.app);
+    const host = await t.db.host.findFirstOrThrow({ select: { id: true } });
+    await t.db.changeEvent.createMany({
+      data: Array.from({ length: 600 }, () => ({ type: "host.updated", hostId: host.id })),
+    });
+    await t.db.$executeRaw`SELECT pg_notify('certfleet_changes', '')`;
+    const head = Number((await t.db.changeEvent.aggregate({ _max: { id: true } }))._max.id);
+    await watcher.next((m) => m.type === "host.updated" && m.id === head);
+    const client = await connect(t.app, 0);
+    await client.next((m) => m.type === "resync");
+    expect(client.messages.filter((m) => m.type === "host.updated")).toHaveLength(0);
+  });
+
+  it("a report posted to one API instance reaches a client connected to the other", async () => {
+    const client = await connect(second);
+    await client.next((m) => m.type === "hello");
+    await postHost(t, pki, { fqdn: "crossover.contoso.com" }); // posted to the first instance
+    await client.next(updatedFor("crossover.contoso.com"));
+  });
+
+  it("refuses a malformed since with a 400 before upgrading", async () => {
+    const response = await t.app.inject({ method: "GET", url: "/api/v1/stream?since=abc" });
+    expect(response.statusCode).toBe(400);
+  });
+});
