@@ -45,8 +45,10 @@ async function main(): Promise<void> {
     await embedded?.stop().catch((error: unknown) => console.error(error));
     process.exit(0);
   };
-  process.once("SIGINT", () => void stop("SIGINT"));
-  process.once("SIGTERM", () => void stop("SIGTERM"));
+  // on, not once: a second signal (Ctrl-C twice, a supervisor's group kill) must not cut the
+  // clean shutdown short and leave the embedded Postgres behind.
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
 
   await app.listen({ host: config.apiHost, port: config.apiPort });
   say(`API listening on http://${config.apiHost}:${config.apiPort} (OpenAPI at /api/docs)`);
