@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import type { CandidateCertificateFacts, HostRole, Report } from "@certfleet/contracts";
 import { certificateSerialToRegistryHex, parseCertificate } from "@certfleet/core";
-import { createCa, createLeaf, generateRsaKeys, type Issuer, type KeyPair } from "@certfleet/pki";
+import { createLeaf, createTestIssuer, type TestIssuer } from "@certfleet/pki";
 import { COLLECTOR_TOKEN } from "./env";
 
 const DAY = 86_400_000;
@@ -76,21 +76,9 @@ export const E2E_HOSTS: HostPlan[] = [
 
 export const fqdnOf = (name: string) => `${name}.${DOMAIN}`;
 
-interface Pki {
-  issuer: Issuer;
-  leafKeys: KeyPair;
-}
+type Pki = TestIssuer;
 
-async function createPki(): Promise<Pki> {
-  const [caKeys, leafKeys] = await Promise.all([generateRsaKeys(2048), generateRsaKeys(2048)]);
-  const issuer = await createCa({
-    subject: "CN=Fleet E2E Issuing CA, O=certfleet e2e",
-    keys: caKeys,
-    notBefore: new Date(Date.now() - 2 * 365 * DAY),
-    notAfter: new Date(Date.now() + 10 * 365 * DAY),
-  });
-  return { issuer, leafKeys };
-}
+const createPki = (): Promise<Pki> => createTestIssuer("CN=Fleet E2E Issuing CA, O=certfleet e2e");
 
 /** An AD CS-looking 19-byte serial, random so reruns against a kept database never collide. */
 const newSerial = () => `1F${randomBytes(18).toString("hex").toUpperCase()}`;

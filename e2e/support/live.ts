@@ -3,38 +3,19 @@
 import { randomBytes } from "node:crypto";
 import type { IngestResult, Report } from "@certfleet/contracts";
 import { certificateSerialToRegistryHex, parseCertificate } from "@certfleet/core";
-import {
-  createCa,
-  createLeaf,
-  generateRsaKeys,
-  HEALTHY_FACTS,
-  type Issuer,
-  type KeyPair,
-} from "@certfleet/core/testing";
+import { createLeaf, createTestIssuer, HEALTHY_FACTS, type TestIssuer } from "@certfleet/core/testing";
 import { COLLECTOR_TOKEN, EMBEDDED_PG_PORT } from "./env";
 
 const DAY = 86_400_000;
 
-export interface LivePki {
-  issuer: Issuer;
-  keys: KeyPair;
-}
+export type LivePki = TestIssuer;
 
-export async function createLivePki(): Promise<LivePki> {
-  const [caKeys, keys] = await Promise.all([generateRsaKeys(2048), generateRsaKeys(2048)]);
-  const issuer = await createCa({
-    subject: "CN=Live E2E CA",
-    keys: caKeys,
-    notBefore: new Date(Date.now() - 365 * DAY),
-    notAfter: new Date(Date.now() + 3650 * DAY),
-  });
-  return { issuer, keys };
-}
+export const createLivePki = (): Promise<LivePki> => createTestIssuer("CN=Live E2E CA");
 
 /** A report for `fqdn`: status ok, or error (key in a KSP) when `broken`. Each call is a new collection. */
 export async function liveReport(pki: LivePki, fqdn: string, broken: boolean): Promise<Report> {
   const der = await createLeaf(pki.issuer, {
-    keys: pki.keys,
+    keys: pki.leafKeys,
     subject: `CN=${fqdn}`,
     serialHex: `1F${randomBytes(18).toString("hex")}`,
     notBefore: new Date(Date.now() - DAY),

@@ -15,3 +15,4 @@ export {
 export { withMd5SignatureOid } from "./md5";
 export { exportIssuer, importIssuer, type StoredIssuer } from "./stored-issuer";
 export { templateNameExtension, templateV2Extension } from "./template-extensions";
+export { createTestIssuer, type TestIssuer } from "./test-issuer";

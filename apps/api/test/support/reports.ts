@@ -1,32 +1,13 @@
 import type { Report } from "@certfleet/contracts";
 import { certificateSerialToRegistryHex, parseCertificate } from "@certfleet/core";
-import {
-  createCa,
-  createLeaf,
-  generateRsaKeys,
-  HEALTHY_FACTS,
-  type Issuer,
-  type KeyPair,
-} from "@certfleet/core/testing";
+import { createLeaf, createTestIssuer, HEALTHY_FACTS, type TestIssuer } from "@certfleet/core/testing";
 
 const DAY = 24 * 60 * 60 * 1000;
 
-export interface Pki {
-  issuer: Issuer;
-  leafKeys: KeyPair;
-}
-
 /** One issuing CA and one leaf key pair per test file: RSA key generation is the slow part. */
-export async function createPki(): Promise<Pki> {
-  const [caKeys, leafKeys] = await Promise.all([generateRsaKeys(2048), generateRsaKeys(2048)]);
-  const issuer = await createCa({
-    subject: "CN=Contoso Issuing CA, O=Contoso",
-    keys: caKeys,
-    notBefore: new Date(Date.now() - 365 * DAY),
-    notAfter: new Date(Date.now() + 10 * 365 * DAY),
-  });
-  return { issuer, leafKeys };
-}
+export type Pki = TestIssuer;
+
+export const createPki = (): Promise<Pki> => createTestIssuer("CN=Contoso Issuing CA, O=Contoso");
 
 export interface IssuedCertificate {
   base64: string;
