@@ -6,6 +6,7 @@ import { Bar, BarChart, CartesianGrid, LabelList, Tooltip, XAxis, YAxis } from "
 import { EXPIRY_LABEL, EXPIRY_TONE, formatCount, labelFor } from "@/lib/format";
 import { EXPIRY_BUCKETS, hostsHref } from "@/lib/host-query";
 import { type BarGeometry, barRect, ChartLink } from "./chart-link";
+import { countAxisStyle, tooltipCursor, xAxisStyle } from "./chart-theme";
 
 interface Datum {
   key: string;
@@ -51,21 +52,9 @@ export function ExpiryBuckets({ expiry }: { expiry: Count[] }) {
           accessibilityLayer={false}
         >
           <CartesianGrid vertical={false} stroke="var(--border)" />
-          <XAxis
-            dataKey="label"
-            tickLine={false}
-            axisLine={{ stroke: "var(--border)" }}
-            tick={{ fill: "var(--text-muted)", fontSize: "0.75rem" }}
-            interval={0}
-          />
-          <YAxis
-            width="auto"
-            allowDecimals={false}
-            tickLine={false}
-            axisLine={false}
-            tick={{ fill: "var(--text-muted)", fontSize: "0.75rem" }}
-          />
-          <Tooltip cursor={{ fill: "var(--surface-muted)" }} content={<BucketTooltip />} />
+          <XAxis dataKey="label" {...xAxisStyle} interval={0} />
+          <YAxis {...countAxisStyle} />
+          <Tooltip cursor={tooltipCursor} content={<BucketTooltip />} />
           <Bar
             dataKey="count"
             isAnimationActive={false}

@@ -10,6 +10,7 @@ import { expiryTimelineQuery, TIMELINE_DAYS, type TimelineWeek, weeklyExpiry } f
 import { formatCount, ROLE_LABEL } from "@/lib/format";
 import { hostsHref, ROLES } from "@/lib/host-query";
 import { type BarGeometry, barRect, ChartLink } from "./chart-link";
+import { countAxisStyle, tooltipCursor, xAxisStyle } from "./chart-theme";
 
 const ROLE_FILL: Record<HostRole, string> = {
   ManagementServer: "var(--chart-1)",
@@ -90,19 +91,11 @@ export function ExpiryTimeline() {
                   const start = weeks[week]?.start;
                   return start ? shortDate.format(start) : "";
                 }}
-                tickLine={false}
-                axisLine={{ stroke: "var(--border)" }}
-                tick={{ fill: "var(--text-muted)", fontSize: "0.75rem" }}
+                {...xAxisStyle}
                 minTickGap={16}
               />
-              <YAxis
-                width="auto"
-                allowDecimals={false}
-                tickLine={false}
-                axisLine={false}
-                tick={{ fill: "var(--text-muted)", fontSize: "0.75rem" }}
-              />
-              <Tooltip cursor={{ fill: "var(--surface-muted)" }} content={<WeekTooltip />} />
+              <YAxis {...countAxisStyle} />
+              <Tooltip cursor={tooltipCursor} content={<WeekTooltip />} />
               <Legend
                 iconType="circle"
                 iconSize={8}
