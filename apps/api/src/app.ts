@@ -5,11 +5,16 @@ import context, { type AppContext } from "./plugins/context";
 import errors from "./plugins/errors";
 import openapi from "./plugins/openapi";
 import stream from "./plugins/stream";
+import auditRoutes from "./routes/audit";
+import authRoutes from "./routes/auth";
 import certificateRoutes from "./routes/certificates";
 import healthRoutes from "./routes/health";
 import hostRoutes from "./routes/hosts";
 import reportRoutes from "./routes/reports";
 import ruleRoutes from "./routes/rules";
+import taskRoutes from "./routes/tasks";
+import tokenRoutes from "./routes/tokens";
+import userRoutes from "./routes/users";
 
 /**
  * Builds the API without listening, so tests drive it with `inject` and server.ts with `listen`.
@@ -39,6 +44,11 @@ export async function buildApp(
   await app.register(hostRoutes);
   await app.register(certificateRoutes);
   await app.register(ruleRoutes);
+  await app.register(authRoutes);
+  await app.register(userRoutes);
+  await app.register(tokenRoutes);
+  await app.register(taskRoutes);
+  await app.register(auditRoutes);
   await app.register(stream, { databaseUrl: appContext.databaseUrl });
   return app;
 }

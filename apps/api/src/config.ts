@@ -21,6 +21,30 @@ export interface Config {
   /** Load the demo estate at start-up (default: on for the embedded database, off with DATABASE_URL). */
   seedDemo: boolean;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  auth: AuthConfig;
+}
+
+export interface AuthConfig {
+  /** Creates the first admin on a database without users. */
+  bootstrapAdmin: { email: string; password: string } | null;
+  sessionHours: number;
+  /** "auto": Secure when the request came over HTTPS (X-Forwarded-Proto behind a proxy). */
+  cookieSecure: boolean | "auto";
+  /** Sign-in attempts per e-mail and address in 15 minutes, shared by every API instance. */
+  loginAttemptsPer15Minutes: number;
+  oidc: OidcConfig | null;
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The public URL of GET /api/v1/auth/oidc/callback, as registered with the identity provider. */
+  redirectUri: string;
+  /** Role of an account created by its first OIDC sign-in. */
+  defaultRole: "viewer" | "operator" | "lead" | "admin";
+  /** Shown on the sign-in button. */
+  name: string;
 }
 
 export class ConfigError extends Error {
@@ -51,7 +75,78 @@ export function loadConfig(env: Env = process.env): Config {
     summaryMaxAgeMs: integer(env, "CERTFLEET_SUMMARY_MAX_AGE_MS", 1000, 0, 60_000),
     seedDemo: boolean(env, "CERTFLEET_SEED_DEMO", databaseUrl === null),
     logLevel: oneOf(env, "LOG_LEVEL", "info", ["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+    auth: {
+      bootstrapAdmin: bootstrapAdmin(env),
+      sessionHours: integer(env, "CERTFLEET_SESSION_HOURS", 12, 1, 24 * 30),
+      cookieSecure: cookieSecure(env, "CERTFLEET_COOKIE_SECURE"),
+      loginAttemptsPer15Minutes: integer(env, "CERTFLEET_LOGIN_ATTEMPTS", 10, 1, 1000),
+      oidc: oidc(env),
+    },
   };
+}
+
+function bootstrapAdmin(env: Env): AuthConfig["bootstrapAdmin"] {
+  const email = raw(env, "CERTFLEET_ADMIN_EMAIL");
+  const password = raw(env, "CERTFLEET_ADMIN_PASSWORD");
+  if (email === undefined && password === undefined) return null;
+  if (email === undefined)
+    throw new ConfigError("CERTFLEET_ADMIN_EMAIL", "must be set with CERTFLEET_ADMIN_PASSWORD");
+  if (password === undefined)
+    throw new ConfigError("CERTFLEET_ADMIN_PASSWORD", "must be set with CERTFLEET_ADMIN_EMAIL");
+  if (!/^[^\s@]+@[^\s@]+$/.test(email))
+    throw new ConfigError("CERTFLEET_ADMIN_EMAIL", `must be an e-mail address, got "${email}"`);
+  if (password.length < 12)
+    throw new ConfigError(
+      "CERTFLEET_ADMIN_PASSWORD",
+      `must be at least 12 characters, got ${password.length}`,
+    );
+  return { email: email.toLowerCase(), password };
+}
+
+function cookieSecure(env: Env, name: string): boolean | "auto" {
+  const value = oneOf(env, name, "auto", ["auto", "true", "false"]);
+  return value === "auto" ? "auto" : value === "true";
+}
+
+const OIDC_SETTINGS = [
+  "CERTFLEET_OIDC_ISSUER",
+  "CERTFLEET_OIDC_CLIENT_ID",
+  "CERTFLEET_OIDC_CLIENT_SECRET",
+  "CERTFLEET_OIDC_REDIRECT_URI",
+] as const;
+
+/** OIDC is on when its issuer is set; then client id, secret and redirect URI are required too. */
+function oidc(env: Env): OidcConfig | null {
+  const issuer = raw(env, "CERTFLEET_OIDC_ISSUER");
+  if (issuer === undefined) {
+    const stray = OIDC_SETTINGS.find((name) => raw(env, name) !== undefined);
+    if (stray) throw new ConfigError(stray, "is set but CERTFLEET_OIDC_ISSUER is not");
+    return null;
+  }
+  const missing = OIDC_SETTINGS.find((name) => raw(env, name) === undefined);
+  if (missing) throw new ConfigError(missing, "must be set when CERTFLEET_OIDC_ISSUER is set");
+  httpUrl(env, "CERTFLEET_OIDC_ISSUER");
+  httpUrl(env, "CERTFLEET_OIDC_REDIRECT_URI");
+  return {
+    issuer,
+    clientId: raw(env, "CERTFLEET_OIDC_CLIENT_ID") as string,
+    clientSecret: raw(env, "CERTFLEET_OIDC_CLIENT_SECRET") as string,
+    redirectUri: raw(env, "CERTFLEET_OIDC_REDIRECT_URI") as string,
+    defaultRole: oneOf(env, "CERTFLEET_OIDC_DEFAULT_ROLE", "viewer", ["viewer", "operator", "lead", "admin"]),
+    name: text(env, "CERTFLEET_OIDC_NAME", "Single sign-on"),
+  };
+}
+
+function httpUrl(env: Env, name: string): void {
+  const value = raw(env, name) ?? "";
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, `must be an http(s) URL, got "${value}"`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw new ConfigError(name, `must be an http(s) URL, got "${value}"`);
 }
 
 function raw(env: Env, name: string): string | undefined {

@@ -9,6 +9,8 @@ export class ProblemError extends Error {
     readonly title: string,
     readonly detail?: string,
     readonly errors?: FieldError[],
+    /** RFC 9457 extension members, e.g. `current` on a 409 (the state the caller lost to). */
+    readonly extensions?: Record<string, unknown>,
   ) {
     super(detail ?? title);
     this.name = "ProblemError";
@@ -22,6 +24,7 @@ export class ProblemError extends Error {
       ...(this.detail ? { detail: this.detail } : {}),
       ...(instance ? { instance } : {}),
       ...(this.errors?.length ? { errors: this.errors } : {}),
+      ...this.extensions,
     };
   }
 }

@@ -9,8 +9,10 @@ import {
 } from "@certfleet/db";
 import { buildApp } from "./app";
 import { type Config, ConfigError, loadConfig } from "./config";
+import { ensureDemoAccounts } from "./services/demo-accounts";
 import { seedDemoEstate } from "./services/demo-seed";
 import { ensureCollectorToken, generateToken } from "./services/tokens";
+import { bootstrapAdmin } from "./services/users";
 
 /** Process entry point: config → database (embedded or DATABASE_URL) → migrations → listen. */
 async function main(): Promise<void> {
@@ -27,6 +29,7 @@ async function main(): Promise<void> {
   await migrateDatabase(databaseUrl, say);
   const db = createDatabaseClient(databaseUrl, config.databasePoolSize);
   await seedCollectorToken(config, db, embedded !== null, say);
+  await seedAccounts(config, db, say);
 
   const app = await buildApp({ config, db, databaseUrl }, { logger: { level: config.logLevel } });
   if (config.seedDemo) {
@@ -52,6 +55,27 @@ async function main(): Promise<void> {
 
   await app.listen({ host: config.apiHost, port: config.apiPort });
   say(`API listening on http://${config.apiHost}:${config.apiPort} (OpenAPI at /api/docs)`);
+}
+
+/** The first admin from CERTFLEET_ADMIN_EMAIL/PASSWORD, and the demo accounts with the demo estate. */
+async function seedAccounts(
+  config: Config,
+  db: ReturnType<typeof createDatabaseClient>,
+  say: (line: string) => void,
+): Promise<void> {
+  if (config.auth.bootstrapAdmin) {
+    const outcome = await bootstrapAdmin(db, config.auth.bootstrapAdmin);
+    if (outcome === "created") say(`created the first admin, ${config.auth.bootstrapAdmin.email}`);
+  }
+  if (config.seedDemo) {
+    await ensureDemoAccounts(db);
+    say("demo accounts: <role>@demo.certfleet.local / demo-<role>-password (viewer, operator, lead, admin)");
+  }
+  if ((await db.user.count()) === 0) {
+    say(
+      "no users yet: set CERTFLEET_ADMIN_EMAIL and CERTFLEET_ADMIN_PASSWORD and restart to create the first admin",
+    );
+  }
 }
 
 function readConfigOrExit(): Config {

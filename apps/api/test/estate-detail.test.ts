@@ -48,7 +48,7 @@ afterAll(async () => t?.close());
 
 describe("GET /api/v1/hosts/{fqdn}", () => {
   it("shows status, findings, the registry serial both ways, store certificates, events and serial history", async () => {
-    const response = await t.app.inject({ method: "GET", url: `/api/v1/hosts/${FQDN.toUpperCase()}` });
+    const response = await t.get(`/api/v1/hosts/${FQDN.toUpperCase()}`);
     expect(response.statusCode).toBe(200);
     const detail = response.json<HostDetail>();
     expect(detail.host).toMatchObject({ fqdn: FQDN, role: "ManagementServer", reporting: "reporting" });
@@ -75,7 +75,7 @@ describe("GET /api/v1/hosts/{fqdn}", () => {
   });
 
   it("404 problem+json for a host nobody reported", async () => {
-    const response = await t.app.inject({ method: "GET", url: "/api/v1/hosts/nobody.contoso.com" });
+    const response = await t.get("/api/v1/hosts/nobody.contoso.com");
     expect(response.statusCode).toBe(404);
     expect(response.headers["content-type"]).toMatch(/^application\/problem\+json/);
   });
@@ -83,9 +83,7 @@ describe("GET /api/v1/hosts/{fqdn}", () => {
 
 describe("GET /api/v1/certificates/{sha256}", () => {
   it("shows parsed fields and who holds it", async () => {
-    const detail = (
-      await t.app.inject({ method: "GET", url: `/api/v1/certificates/${renewed.sha256}` })
-    ).json<CertificateDetail>();
+    const detail = (await t.get(`/api/v1/certificates/${renewed.sha256}`)).json<CertificateDetail>();
     expect(detail.certificate).toMatchObject({
       sha256: renewed.sha256,
       serialNumber: renewed.serialNumber,
@@ -100,11 +98,11 @@ describe("GET /api/v1/certificates/{sha256}", () => {
   });
 
   it("downloads the public certificate as PEM and DER, byte for byte what was reported", async () => {
-    const der = await t.app.inject({ method: "GET", url: `/api/v1/certificates/${second.sha256}/der` });
+    const der = await t.get(`/api/v1/certificates/${second.sha256}/der`);
     expect(der.statusCode).toBe(200);
     expect(der.headers["content-type"]).toBe("application/pkix-cert");
     expect(createHash("sha256").update(der.rawPayload).digest("hex")).toBe(second.sha256);
-    const pem = await t.app.inject({ method: "GET", url: `/api/v1/certificates/${second.sha256}/pem` });
+    const pem = await t.get(`/api/v1/certificates/${second.sha256}/pem`);
     expect(pem.body).toMatch(/^-----BEGIN CERTIFICATE-----\n/);
     expect(pem.body).not.toMatch(/PRIVATE KEY/);
     const body = pem.body.replace(/-----[A-Z ]+-----/g, "").replace(/\s+/g, "");
@@ -112,10 +110,8 @@ describe("GET /api/v1/certificates/{sha256}", () => {
   });
 
   it("400 for a malformed id and 404 for an unknown one", async () => {
-    expect((await t.app.inject({ method: "GET", url: "/api/v1/certificates/xyz" })).statusCode).toBe(400);
-    expect(
-      (await t.app.inject({ method: "GET", url: `/api/v1/certificates/${"0".repeat(64)}` })).statusCode,
-    ).toBe(404);
+    expect((await t.get("/api/v1/certificates/xyz")).statusCode).toBe(400);
+    expect((await t.get(`/api/v1/certificates/${"0".repeat(64)}`)).statusCode).toBe(404);
   });
 });
 

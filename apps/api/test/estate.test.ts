@@ -77,7 +77,7 @@ describe("GET /api/v1/hosts filters", () => {
     ["unknown=1", "unknown"],
     ["cursor=not-a-cursor", "cursor"],
   ])("400 problem+json naming the field for %s", async (query, field) => {
-    const response = await t.app.inject({ method: "GET", url: `/api/v1/hosts?${query}` });
+    const response = await t.get(`/api/v1/hosts?${query}`);
     expect(response.statusCode).toBe(400);
     expect(response.headers["content-type"]).toMatch(/^application\/problem\+json/);
     expect(response.json().errors.map((error: { field: string }) => error.field)).toContain(field);
@@ -131,7 +131,7 @@ describe("GET /api/v1/hosts sorting and keyset pagination", () => {
 
 describe("GET /api/v1/summary", () => {
   it("every number equals the total of the host list its query opens", async () => {
-    const summary = (await t.app.inject({ method: "GET", url: "/api/v1/summary" })).json<Summary>();
+    const summary = (await t.get("/api/v1/summary")).json<Summary>();
     const counts = [
       summary.total,
       ...summary.byStatus,
@@ -160,7 +160,7 @@ describe("GET /api/v1/summary", () => {
   });
 
   it("the rule catalogue lists all 16 rules with host counts that match their lists", async () => {
-    const { rules } = (await t.app.inject({ method: "GET", url: "/api/v1/rules" })).json();
+    const { rules } = (await t.get("/api/v1/rules")).json();
     expect(rules).toHaveLength(16);
     for (const rule of rules) {
       expect(rule).toMatchObject({

@@ -19,6 +19,7 @@ async function connect(app: FastifyInstance, since?: number) {
   if (!address || typeof address === "string") throw new Error("not listening");
   const socket = new WebSocket(
     `ws://127.0.0.1:${address.port}/api/v1/stream${since === undefined ? "" : `?since=${since}`}`,
+    { headers: { cookie: viewerCookie } },
   );
   const messages: StreamMessage[] = [];
   const waiters: { match: (m: StreamMessage) => boolean; resolve: (m: StreamMessage) => void }[] = [];
@@ -49,8 +50,11 @@ async function connect(app: FastifyInstance, since?: number) {
 
 const updatedFor = (fqdn: string) => (m: StreamMessage) => m.type === "host.updated" && m.host.fqdn === fqdn;
 
+let viewerCookie = "";
+
 beforeAll(async () => {
   [t, pki] = await Promise.all([createTestApp(), createPki()]);
+  viewerCookie = (await t.as("viewer")).headers.cookie;
   await t.app.listen({ host: "127.0.0.1", port: 0 });
   // A second API instance on the same database, as behind a load balancer.
   second = await buildApp({
@@ -125,7 +129,7 @@ describe("GET /api/v1/stream", () => {
   });
 
   it("refuses a malformed since with a 400 before upgrading", async () => {
-    const response = await t.app.inject({ method: "GET", url: "/api/v1/stream?since=abc" });
+    const response = await t.get("/api/v1/stream?since=abc");
     expect(response.statusCode).toBe(400);
   });
 });

@@ -1,6 +1,7 @@
 import { type Static, Type } from "typebox";
 import { HostRoleSchema, KeyProviderTypeSchema } from "./report";
 import { FindingSchema, HostStatusSchema, SeveritySchema } from "./results";
+import { commaList, Nullable } from "./schema-helpers";
 
 /** Expiry buckets, each host in exactly one: expired, ≤7, ≤30, ≤60, ≤90, >90 days left, no certificate. */
 export const EXPIRY_FILTER_VALUES = ["expired", "d7", "d30", "d60", "d90", "later", "none"] as const;
@@ -12,9 +13,6 @@ export const ReportingStateSchema = Type.Enum(["reporting", "silent", "never"]);
 export type ReportingState = Static<typeof ReportingStateSchema>;
 
 export const HOST_SORTS = ["expiry", "fqdn", "status", "lastReport"] as const;
-
-const commaList = (values: readonly string[], description: string) =>
-  Type.String({ pattern: `^(${values.join("|")})(,(${values.join("|")}))*$`, description });
 
 /**
  * The host list's filter vocabulary. The summary's numbers link to the list with exactly these
@@ -71,9 +69,6 @@ export const HostListQuerySchema = Type.Object(
   { additionalProperties: false },
 );
 export type HostListQuery = Static<typeof HostListQuerySchema>;
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
 
 export const BoundCertificateSummarySchema = Type.Object({
   sha256: Type.String(),

@@ -30,8 +30,51 @@ export {
   normalizeHostName,
   type ScomName,
 } from "./names";
+export {
+  type CertReqHost,
+  CertReqInputError,
+  certReqFileName,
+  certReqInf,
+  DEFAULT_CERTIFICATE_TEMPLATE,
+  type RenewalChecklistStep,
+  renewalChecklist,
+} from "./renewal/certreq";
+export {
+  decideRenewalTask,
+  type HostRenewalState,
+  type LatestTask,
+  renewalVerified,
+  type TaskDecision,
+} from "./renewal/decide";
+export {
+  defaultTaskDueDate,
+  defaultTaskPriority,
+  isTaskOverdue,
+  TASK_DUE_DAYS_BEFORE_EXPIRY,
+  TASK_HIGH_PRIORITY_DAYS_LEFT,
+  TASK_MIN_DAYS_TO_DUE,
+} from "./renewal/defaults";
+export { RENEWAL_RULE_IDS, renewalReason } from "./renewal/need";
+export { roleAtLeast, USER_ROLES, type UserRole } from "./renewal/roles";
+export {
+  availableActions,
+  checkTransition,
+  isOpenTaskStatus,
+  OPEN_TASK_STATUSES,
+  TASK_PRIORITIES,
+  TASK_STATUSES,
+  TASK_TRANSITIONS,
+  type TaskAction,
+  type TaskActor,
+  type TaskPriority,
+  type TaskState,
+  type TaskStatus,
+  type TaskTransition,
+  type TransitionCheck,
+} from "./renewal/workflow";
 export { RULE_CATALOG, type RuleMeta, ruleMeta } from "./rules/catalog";
 export { renderRuleCatalogMarkdown } from "./rules/catalog-markdown";
+export { newestLoadEvent } from "./rules/events";
 export {
   certificateSerialToRegistryHex,
   compareRegistrySerial,

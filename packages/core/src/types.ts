@@ -6,7 +6,7 @@ import type {
   HostStatus,
 } from "@certfleet/contracts";
 
-export type { Finding, HostStatus, Severity } from "@certfleet/contracts";
+export type { ConnectorEvent, Finding, HostRole, HostStatus, Severity } from "@certfleet/contracts";
 
 /** Stable rule ids (ARCHITECTURE "SCOM rules"). Never rename one: findings are stored and filtered by id. */
 export const RULE_IDS = [

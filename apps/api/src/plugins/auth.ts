@@ -1,18 +1,26 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { SessionUser, UserRole } from "@certfleet/contracts";
+import { roleAtLeast, USER_ROLES } from "@certfleet/core";
+import cookie from "@fastify/cookie";
+import csrf from "@fastify/csrf-protection";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { ProblemError } from "../problem";
+import type { AuditActor } from "../services/audit";
+import { type ActiveSession, findSession, SESSION_COOKIE } from "../services/auth/sessions";
 import { verifyCollectorToken } from "../services/tokens";
 
 /**
- * Who may call a route. Every route declares one in `config.access`; a route without it stops
- * the app at start-up, so nothing ships unguarded by accident.
- * - public: health and documentation;
+ * Who may call a route. Every route declares one in `config.access`; a route without it stops the
+ * app at start-up, so nothing ships unguarded by accident (and the route × role test walks them all).
+ * - public: health, documentation, sign-in;
  * - collector: a live collector bearer token;
- * - read: estate reads. Open until user accounts and sessions exist (the users-and-roles issue),
- *   when this becomes "a signed-in viewer or better".
+ * - viewer | operator | lead | admin: a signed-in user with at least that role. State-changing
+ *   methods also need the CSRF token (x-csrf-token) that GET /api/v1/auth/session hands out.
  */
-export type Access = "public" | "collector" | "read";
-const ACCESS_LEVELS: readonly Access[] = ["public", "collector", "read"];
+export type Access = "public" | "collector" | UserRole;
+const ACCESS_LEVELS: readonly Access[] = ["public", "collector", ...USER_ROLES];
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+export const CSRF_COOKIE = "certfleet_csrf";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -24,6 +32,8 @@ declare module "fastify" {
   }
   interface FastifyRequest {
     collectorTokenId?: number;
+    /** Set on every route that requires a signed-in user. */
+    session?: ActiveSession;
   }
 }
 
@@ -34,8 +44,26 @@ export function bearerToken(request: FastifyRequest): string | null {
   return match?.[1] ?? null;
 }
 
+/** The signed-in user of a route guarded by a role (its onRequest hook guarantees the session). */
+export function currentUser(request: FastifyRequest): SessionUser {
+  if (!request.session) throw new Error(`${request.routeOptions.url} has no session: is its access a role?`);
+  return request.session.user;
+}
+
+/** The user as the audit log records them. */
+export function auditActor(request: FastifyRequest): AuditActor {
+  const user = currentUser(request);
+  return { id: user.id, email: user.email, ip: request.ip };
+}
+
 export default fp(
   async function authPlugin(app: FastifyInstance) {
+    await app.register(cookie);
+    await app.register(csrf, {
+      cookieKey: CSRF_COOKIE,
+      cookieOpts: { path: "/", httpOnly: true, sameSite: "strict", secure: app.config.auth.cookieSecure },
+    });
+
     app.decorate("requireCollector", async (request: FastifyRequest) => {
       const token = bearerToken(request);
       if (!token) {
@@ -52,14 +80,42 @@ export default fp(
       request.collectorTokenId = tokenId;
     });
 
+    const requireRole = (minimum: UserRole) =>
+      async function requireSignedInRole(request: FastifyRequest) {
+        const token = request.cookies[SESSION_COOKIE];
+        const session = token ? await findSession(app.db, token) : null;
+        if (!session) {
+          throw new ProblemError(
+            401,
+            "Sign-in required",
+            "Sign in at /login; your session may have expired.",
+          );
+        }
+        request.session = session;
+        if (!roleAtLeast(session.user.role, minimum)) {
+          throw new ProblemError(
+            403,
+            "Not allowed for your role",
+            `This needs the ${minimum} role or higher; you are signed in as ${session.user.role}.`,
+          );
+        }
+      };
+
+    // csrfProtection answers a bad token with reply.send(error): the errors plugin renders it (403).
+    const requireCsrf = (request: FastifyRequest, reply: FastifyReply, done: () => void) =>
+      app.csrfProtection(request, reply, done);
+
     app.addHook("onRoute", (route) => {
       const access = (route.config as { access?: Access } | undefined)?.access;
       if (!access || !ACCESS_LEVELS.includes(access)) {
         throw new Error(`${route.method} ${route.url} declares no access policy (config.access)`);
       }
-      if (access === "collector") {
-        const existing = route.onRequest ? [route.onRequest].flat() : [];
-        route.onRequest = [app.requireCollector, ...existing];
+      const existing = route.onRequest ? [route.onRequest].flat() : [];
+      if (access === "collector") route.onRequest = [app.requireCollector, ...existing];
+      else if (access !== "public") {
+        const methods = [route.method].flat();
+        const changesState = methods.some((method) => !SAFE_METHODS.has(method));
+        route.onRequest = [requireRole(access), ...(changesState ? [requireCsrf] : []), ...existing];
       }
     });
   },

@@ -19,6 +19,16 @@ const FRAMEWORK_ERRORS: Record<string, { status: number; title: string; detail: 
     title: "Malformed JSON",
     detail: "The body is not valid JSON.",
   },
+  FST_CSRF_MISSING_SECRET: {
+    status: 403,
+    title: "Missing or invalid CSRF token",
+    detail: "Send the csrfToken from GET /api/v1/auth/session as the x-csrf-token header.",
+  },
+  FST_CSRF_INVALID_TOKEN: {
+    status: 403,
+    title: "Missing or invalid CSRF token",
+    detail: "Send the csrfToken from GET /api/v1/auth/session as the x-csrf-token header.",
+  },
   FST_ERR_CTP_EMPTY_JSON_BODY: {
     status: 400,
     title: "Empty body",

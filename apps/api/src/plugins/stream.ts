@@ -38,7 +38,7 @@ export default fp(
       "/api/v1/stream",
       {
         websocket: true,
-        config: { access: "read" },
+        config: { access: "viewer" },
         schema: {
           tags: ["estate"],
           summary:

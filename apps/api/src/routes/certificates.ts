@@ -7,7 +7,7 @@ const certificateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/api/v1/certificates/:sha256",
     {
-      config: { access: "read" },
+      config: { access: "viewer" },
       schema: {
         tags: ["estate"],
         summary: "A certificate's parsed fields and the hosts that hold it",
@@ -21,7 +21,7 @@ const certificateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/api/v1/certificates/:sha256/pem",
     {
-      config: { access: "read" },
+      config: { access: "viewer" },
       schema: {
         tags: ["estate"],
         summary: "Download the certificate as PEM (public part only)",
@@ -42,7 +42,7 @@ const certificateRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/api/v1/certificates/:sha256/der",
     {
-      config: { access: "read" },
+      config: { access: "viewer" },
       schema: {
         tags: ["estate"],
         summary: "Download the certificate as DER (.cer, public part only)",

@@ -18,7 +18,7 @@ const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/api/v1/summary",
     {
-      config: { access: "read" },
+      config: { access: "viewer" },
       schema: {
         tags: ["estate"],
         summary:
@@ -34,7 +34,7 @@ const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/api/v1/hosts",
     {
-      config: { access: "read" },
+      config: { access: "viewer" },
       schema: {
         tags: ["estate"],
         summary: "Filtered, sorted host list with keyset (cursor) pagination and the total count",
@@ -48,7 +48,7 @@ const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/api/v1/hosts/:fqdn",
     {
-      config: { access: "read" },
+      config: { access: "viewer" },
       schema: {
         tags: ["estate"],
         summary: "One host: status, findings, bound and store certificates, events, serial history",

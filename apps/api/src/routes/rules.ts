@@ -7,7 +7,7 @@ const ruleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/api/v1/rules",
     {
-      config: { access: "read" },
+      config: { access: "viewer" },
       schema: {
         tags: ["estate"],
         summary: "The SCOM rule catalogue, with how many hosts each rule currently flags",

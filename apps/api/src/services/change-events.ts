@@ -11,8 +11,14 @@ const CHANGE_EVENT_LOCK = 0x63666576656e; // "cfeven"
  * commit before id 10, a listener would move past 10, and that change would never be pushed.
  * Call it last in the transaction so the lock is held only for the commit.
  */
-export async function recordChangeEvent(tx: Prisma.TransactionClient, hostId: number): Promise<void> {
+export async function recordChangeEvent(
+  tx: Prisma.TransactionClient,
+  hostId: number,
+  taskId: number | null = null,
+): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHANGE_EVENT_LOCK}::bigint)`;
-  await tx.changeEvent.create({ data: { type: "host.updated", hostId } });
+  await tx.changeEvent.create({
+    data: { type: taskId === null ? "host.updated" : "task.updated", hostId, taskId },
+  });
   await tx.$executeRaw`SELECT pg_notify(${CHANGE_CHANNEL}, '')`;
 }

@@ -144,7 +144,8 @@ export class ChangeHub {
   }
 
   private deliver(client: StreamClient, message: StreamMessage): void {
-    if (message.type !== "host.updated" || message.id <= client.lastSent) return;
+    if ((message.type !== "host.updated" && message.type !== "task.updated") || message.id <= client.lastSent)
+      return;
     client.send(message);
     client.lastSent = message.id;
   }
@@ -165,11 +166,13 @@ export class ChangeHub {
       this.clock(),
     );
     const byId = new Map(hosts.map((host) => [host.id, host]));
-    const messages = events.flatMap((event) => {
+    const messages = events.flatMap((event): StreamMessage[] => {
       const host = byId.get(event.hostId);
-      return host
-        ? [{ type: "host.updated" as const, id: Number(event.id), at: event.createdAt.toISOString(), host }]
-        : [];
+      if (!host) return [];
+      const common = { id: Number(event.id), at: event.createdAt.toISOString() };
+      return event.taskId === null
+        ? [{ type: "host.updated", ...common, host }]
+        : [{ type: "task.updated", ...common, taskId: event.taskId, hostFqdn: host.fqdn }];
     });
     const lastEventId = Number(events.at(-1)?.id ?? after);
     return { messages, lastEventId, complete: events.length < BATCH };

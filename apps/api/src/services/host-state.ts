@@ -3,6 +3,7 @@ import type { CandidateCertificateEvidence, HostEvaluation } from "@certfleet/co
 import type { Prisma } from "@certfleet/db";
 import type { DecodedCertificate } from "./certificates";
 import { recordChangeEvent } from "./change-events";
+import { applyRenewalDecision } from "./tasks/renewal-on-report";
 
 type Tx = Prisma.TransactionClient;
 
@@ -66,6 +67,17 @@ export async function recordHostState(tx: Tx, change: HostStateChange): Promise<
       bound?.sha256 ?? null,
       report.registry.channelCertificateSerialNumber,
       collectedAt,
+    );
+    await applyRenewalDecision(
+      tx,
+      host.id,
+      {
+        boundSha256: bound?.sha256 ?? null,
+        boundNotAfter: current.boundNotAfter,
+        findings: evaluation.findings,
+        events: report.events,
+      },
+      new Date(),
     );
   }
   // Last: it takes the lock that orders change events, held only until commit.

@@ -1,5 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
+import type { CollectorToken, CollectorTokenCreated } from "@certfleet/contracts";
 import type { Database } from "@certfleet/db";
+import { ProblemError } from "../problem";
+import { type AuditActor, recordAudit } from "./audit";
 
 /** Tokens are 256-bit random strings, so a plain SHA-256 is the right hash (argon2 is for passwords). */
 export function hashToken(token: string): string {
@@ -15,7 +18,7 @@ export async function ensureCollectorToken(db: Database, token: string, name: st
   const tokenHash = hashToken(token);
   await db.apiToken.upsert({
     where: { tokenHash },
-    create: { tokenHash, name, kind: "collector" },
+    create: { tokenHash, name, kind: "collector", hint: token.slice(0, 10) },
     update: {},
   });
 }
@@ -35,4 +38,98 @@ export async function verifyCollectorToken(db: Database, token: string): Promise
     await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
   return row.id;
+}
+
+const TOKEN_FIELDS = {
+  id: true,
+  name: true,
+  hint: true,
+  createdAt: true,
+  lastUsedAt: true,
+  revokedAt: true,
+  createdBy: { select: { email: true } },
+} as const;
+
+function toCollectorToken(row: {
+  id: number;
+  name: string;
+  hint: string | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  createdBy: { email: string } | null;
+}): CollectorToken {
+  return {
+    id: row.id,
+    name: row.name,
+    hint: row.hint,
+    createdAt: row.createdAt.toISOString(),
+    createdBy: row.createdBy?.email ?? null,
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+  };
+}
+
+export async function listCollectorTokens(db: Database): Promise<CollectorToken[]> {
+  const rows = await db.apiToken.findMany({
+    where: { kind: "collector" },
+    select: TOKEN_FIELDS,
+    orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
+  });
+  return rows.map(toCollectorToken);
+}
+
+/** A new collector token; the secret is in the answer and nowhere else. */
+export async function createCollectorToken(
+  db: Database,
+  actor: AuditActor,
+  name: string,
+): Promise<CollectorTokenCreated> {
+  const token = generateToken();
+  return db.$transaction(async (tx) => {
+    const row = await tx.apiToken.create({
+      data: {
+        name,
+        kind: "collector",
+        tokenHash: hashToken(token),
+        hint: token.slice(0, 10),
+        createdById: actor.id,
+      },
+      select: TOKEN_FIELDS,
+    });
+    const created = toCollectorToken(row);
+    await recordAudit(tx, actor, {
+      action: "token.create",
+      entityType: "token",
+      entityId: row.id,
+      after: created,
+    });
+    return { ...created, token };
+  });
+}
+
+export async function revokeCollectorToken(
+  db: Database,
+  actor: AuditActor,
+  id: number,
+): Promise<CollectorToken> {
+  return db.$transaction(async (tx) => {
+    const before = await tx.apiToken.findFirst({ where: { id, kind: "collector" }, select: TOKEN_FIELDS });
+    if (!before) throw new ProblemError(404, "Token not found", `No collector token with id ${id}.`);
+    if (before.revokedAt) return toCollectorToken(before);
+    const row = await tx.apiToken.update({
+      where: { id },
+      data: { revokedAt: new Date() },
+      select: TOKEN_FIELDS,
+    });
+    const after = toCollectorToken(row);
+    await recordAudit(tx, actor, {
+      action: "token.revoke",
+      entityType: "token",
+      entityId: id,
+      before: toCollectorToken(before),
+      after,
+    });
+    return after;
+  });
 }

@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
+import type { Session, UserRole } from "@certfleet/contracts";
 import { createDatabaseClient, type Database, quoteIdentifier } from "@certfleet/db";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { inject } from "vitest";
 import { buildApp } from "../../src/app";
 import { type Config, loadConfig } from "../../src/config";
 import { ensureCollectorToken } from "../../src/services/tokens";
+import { bootstrapAdmin } from "../../src/services/users";
 import { withAdmin, withDatabase } from "./global-setup";
 
 export interface TestApp {
@@ -13,8 +15,21 @@ export interface TestApp {
   /** A live collector token for Authorization: Bearer. */
   token: string;
   databaseUrl: string;
+  /** Headers of a signed-in user with this role (cookie + CSRF token), created through the API on first use. */
+  as: (role: UserRole) => Promise<SignedIn>;
+  /** GET as a signed-in viewer. */
+  get: (url: string) => Promise<LightMyRequestResponse>;
   close: () => Promise<void>;
 }
+
+export interface SignedIn {
+  userId: number;
+  email: string;
+  password: string;
+  headers: { cookie: string; "x-csrf-token": string };
+}
+
+export const TEST_ADMIN = { email: "admin@test.certfleet.local", password: "test-admin-password" } as const;
 
 /** The real Fastify app on its own fresh database (cloned from the migrated template). */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
@@ -31,11 +46,23 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const token = `test-${randomBytes(24).toString("hex")}`;
   await ensureCollectorToken(db, token, "test collector");
   const app = await buildApp({ config, db, databaseUrl });
+  await bootstrapAdmin(db, TEST_ADMIN);
+  const sessions = new Map<UserRole, Promise<SignedIn>>();
+  const as = (role: UserRole) => {
+    let session = sessions.get(role);
+    if (!session) {
+      session = signInAs(app, role);
+      sessions.set(role, session);
+    }
+    return session;
+  };
   return {
     app,
     db,
     token,
     databaseUrl,
+    as,
+    get: async (url) => app.inject({ method: "GET", url, headers: (await as("viewer")).headers }),
     close: async () => {
       await app.close();
       await db.$disconnect();
@@ -44,6 +71,44 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       );
     },
   };
+}
+
+/** Signs in through the API: the admin as is, other roles as a user the admin creates. */
+async function signInAs(app: FastifyInstance, role: UserRole): Promise<SignedIn> {
+  const admin = await signIn(app, TEST_ADMIN.email, TEST_ADMIN.password);
+  if (role === "admin") return admin;
+  const email = `${role}@test.certfleet.local`;
+  const password = `test-${role}-password`;
+  const created = await app.inject({
+    method: "POST",
+    url: "/api/v1/users",
+    headers: admin.headers,
+    payload: { email, name: `Test ${role}`, role, password },
+  });
+  if (created.statusCode !== 201) throw new Error(`creating ${role}: ${created.statusCode} ${created.body}`);
+  return signIn(app, email, password);
+}
+
+export async function signIn(app: FastifyInstance, email: string, password: string): Promise<SignedIn> {
+  const response = await app.inject({
+    method: "POST",
+    url: "/api/v1/auth/login",
+    payload: { email, password },
+  });
+  if (response.statusCode !== 200)
+    throw new Error(`sign-in ${email}: ${response.statusCode} ${response.body}`);
+  const session = response.json<Session>();
+  return {
+    userId: session.user.id,
+    email,
+    password,
+    headers: { cookie: cookieHeader(response), "x-csrf-token": session.csrfToken },
+  };
+}
+
+/** The Cookie header a browser would send back after this response. */
+export function cookieHeader(response: LightMyRequestResponse): string {
+  return response.cookies.map((cookie) => `${cookie.name}=${cookie.value}`).join("; ");
 }
 
 /** Row counts of every table a report writes: "changes nothing" is asserted against these. */

@@ -55,7 +55,7 @@ export async function postHost(t: TestApp, pki: Pki, spec: HostSpec): Promise<Is
 }
 
 export async function getHosts(t: TestApp, query: string): Promise<HostPage> {
-  const response = await t.app.inject({ method: "GET", url: `/api/v1/hosts?${query}` });
+  const response = await t.get(`/api/v1/hosts?${query}`);
   if (response.statusCode !== 200)
     throw new Error(`GET /api/v1/hosts?${query}: ${response.statusCode} ${response.body}`);
   return response.json<HostPage>();

@@ -24,6 +24,20 @@ function chronological(events: ConnectorEvent[]): TimedEvent[] {
     .sort((a, b) => a.time - b.time || a.index - b.index);
 }
 
+/** The newest certificate-load event in chronological order (20053 or a load failure), if any. */
+function newestLoad(events: TimedEvent[]): TimedEvent | undefined {
+  return events.filter((e) => isLoadEvent(e.event.id)).at(-1);
+}
+
+/**
+ * The newest certificate-load event as the events rule reads it (event time, the collector's order
+ * breaking ties, unreadable times dropped), or null. Exported so the renewal workflow confirms an
+ * import by exactly the same reading: 20053 after a 20066 counts, 20066 after 20053 does not.
+ */
+export function newestLoadEvent(events: ConnectorEvent[]): ConnectorEvent | null {
+  return newestLoad(chronological(events))?.event ?? null;
+}
+
 function loadFailure(latest: TimedEvent): Finding {
   const { id, time } = latest.event;
   const meaning = LOAD_FAILURES[id];
@@ -75,7 +89,7 @@ function afterLoad(events: TimedEvent[], since: number): Finding[] {
  */
 export const eventsRule: HostRule = ({ input }) => {
   const events = chronological(input.events);
-  const latestLoad = events.filter((e) => isLoadEvent(e.event.id)).at(-1);
+  const latestLoad = newestLoad(events);
   if (latestLoad && latestLoad.event.id !== EVENT_CERTIFICATE_LOADED) return [loadFailure(latestLoad)];
   const out = afterLoad(events, latestLoad?.time ?? Number.NEGATIVE_INFINITY);
   if (!latestLoad) {

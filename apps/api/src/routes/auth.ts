@@ -1,0 +1,145 @@
+import {
+  AuthOptionsSchema,
+  LoginBodySchema,
+  LogoutResultSchema,
+  ProblemSchema,
+  SessionSchema,
+} from "@certfleet/contracts";
+import rateLimit from "@fastify/rate-limit";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyRequest } from "fastify";
+import { auditActor, currentUser } from "../plugins/auth";
+import { ProblemError } from "../problem";
+import { recordAudit } from "../services/audit";
+import { checkPassword } from "../services/auth/login";
+import { endAllSessions, endSession, SESSION_COOKIE } from "../services/auth/sessions";
+import { demoAccounts } from "../services/demo-accounts";
+import { postgresRateLimitStore } from "../services/rate-limit-store";
+import { startSession } from "./session-cookie";
+
+const FIFTEEN_MINUTES_MS = 15 * 60_000;
+
+const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(rateLimit, {
+    global: false,
+    store: postgresRateLimitStore(app.db),
+    errorResponseBuilder: (_request, context) =>
+      new ProblemError(
+        429,
+        "Too many sign-in attempts",
+        `Wait ${Math.ceil(context.ttl / 60_000)} minute(s) before trying again.`,
+      ),
+  });
+
+  const { auth } = app.config;
+
+  app.post(
+    "/api/v1/auth/login",
+    {
+      config: {
+        access: "public",
+        rateLimit: {
+          max: auth.loginAttemptsPer15Minutes,
+          timeWindow: FIFTEEN_MINUTES_MS,
+          // After the body is parsed, so the limit is per e-mail and address: one attacker cannot lock
+          // everyone out, and guessing one account's password from many addresses is still slowed by argon2.
+          hook: "preHandler",
+          keyGenerator: (request: FastifyRequest) =>
+            `login:${request.ip}:${String((request.body as { email?: string } | undefined)?.email ?? "").toLowerCase()}`,
+        },
+      },
+      schema: {
+        tags: ["auth"],
+        summary: "Sign in with e-mail and password; sets the session cookie",
+        body: LoginBodySchema,
+        response: { 200: SessionSchema, 401: ProblemSchema, 422: ProblemSchema, 429: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const userId = await checkPassword(app.db, { ...request.body, ip: request.ip });
+      if (userId === null)
+        throw new ProblemError(401, "Wrong e-mail or password", "Check both and try again.");
+      return startSession(app, request, reply, userId, "password");
+    },
+  );
+
+  app.get(
+    "/api/v1/auth/session",
+    {
+      config: { access: "viewer" },
+      schema: {
+        tags: ["auth"],
+        summary: "The signed-in user and the CSRF token for state-changing calls",
+        response: { 200: SessionSchema, 401: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const session = request.session;
+      if (!session) throw new Error("viewer route without a session");
+      return {
+        user: session.user,
+        method: session.method,
+        expiresAt: session.expiresAt.toISOString(),
+        csrfToken: reply.generateCsrf(),
+      };
+    },
+  );
+
+  app.post(
+    "/api/v1/auth/logout",
+    {
+      config: { access: "viewer" },
+      schema: {
+        tags: ["auth"],
+        summary: "Sign out this browser",
+        response: { 200: LogoutResultSchema, 401: ProblemSchema, 403: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const ended = await endSession(app.db, request.session?.id ?? "");
+      await recordAudit(app.db, auditActor(request), { action: "auth.logout", entityType: "session" });
+      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      return { sessionsEnded: ended };
+    },
+  );
+
+  app.post(
+    "/api/v1/auth/logout-all",
+    {
+      config: { access: "viewer" },
+      schema: {
+        tags: ["auth"],
+        summary: "Sign out everywhere: ends every session of the signed-in user",
+        response: { 200: LogoutResultSchema, 401: ProblemSchema, 403: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const ended = await endAllSessions(app.db, currentUser(request).id);
+      await recordAudit(app.db, auditActor(request), {
+        action: "auth.logout_all",
+        entityType: "session",
+        after: { sessionsEnded: ended },
+      });
+      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      return { sessionsEnded: ended };
+    },
+  );
+
+  app.get(
+    "/api/v1/auth/options",
+    {
+      config: { access: "public" },
+      schema: {
+        tags: ["auth"],
+        summary: "Sign-in options: single sign-on, and the demo accounts while the demo estate is loaded",
+        response: { 200: AuthOptionsSchema },
+      },
+    },
+    async () => ({
+      oidc: auth.oidc ? { name: auth.oidc.name, startUrl: "/api/v1/auth/oidc/start" } : null,
+      demoAccounts: app.config.seedDemo ? demoAccounts() : [],
+    }),
+  );
+};
+
+export default authRoutes;

@@ -1,0 +1,59 @@
+import {
+  CollectorTokenCreatedSchema,
+  CollectorTokenCreateSchema,
+  CollectorTokenListSchema,
+  CollectorTokenSchema,
+  ProblemSchema,
+  TokenIdParamsSchema,
+} from "@certfleet/contracts";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { auditActor } from "../plugins/auth";
+import { createCollectorToken, listCollectorTokens, revokeCollectorToken } from "../services/tokens";
+
+const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema } as const;
+
+const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    "/api/v1/tokens",
+    {
+      config: { access: "admin" },
+      schema: {
+        tags: ["tokens"],
+        summary: "Collector tokens: name, hint, created, last used, revoked",
+        response: { 200: CollectorTokenListSchema, ...errors },
+      },
+    },
+    async () => ({ items: await listCollectorTokens(app.db) }),
+  );
+
+  app.post(
+    "/api/v1/tokens",
+    {
+      config: { access: "admin" },
+      schema: {
+        tags: ["tokens"],
+        summary: "Create a collector token; the secret is in this answer only (stored hashed)",
+        body: CollectorTokenCreateSchema,
+        response: { 201: CollectorTokenCreatedSchema, 422: ProblemSchema, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await createCollectorToken(app.db, auditActor(request), request.body.name)),
+  );
+
+  app.post(
+    "/api/v1/tokens/:id/revoke",
+    {
+      config: { access: "admin" },
+      schema: {
+        tags: ["tokens"],
+        summary: "Revoke a collector token: its collector's next report gets 401",
+        params: TokenIdParamsSchema,
+        response: { 200: CollectorTokenSchema, 404: ProblemSchema, ...errors },
+      },
+    },
+    async (request) => revokeCollectorToken(app.db, auditActor(request), request.params.id),
+  );
+};
+
+export default tokenRoutes;

@@ -1,0 +1,135 @@
+import type { ConnectorEvent, Finding, TaskStatus } from "@certfleet/contracts";
+import { decideRenewalTask, type TaskDecision } from "@certfleet/core";
+import type { Prisma } from "@certfleet/db";
+import { recordAudit } from "../audit";
+import { recordChangeEvent } from "../change-events";
+
+type Tx = Prisma.TransactionClient;
+
+export interface ReportedRenewalState {
+  boundSha256: string | null;
+  boundNotAfter: Date | null;
+  findings: Finding[];
+  events: ConnectorEvent[];
+}
+
+/**
+ * Keeps the host's renewal task in step with its newest report (inside the ingest transaction):
+ * creates one when renewal is needed, closes it when the new certificate is verified, reopens it
+ * when the host regresses. The decision is @certfleet/core's; this only reads and writes.
+ * Returns the task id that changed, if any.
+ */
+export async function applyRenewalDecision(
+  tx: Tx,
+  hostId: number,
+  state: ReportedRenewalState,
+  now: Date,
+): Promise<number | null> {
+  // Raw: this runs for every report, and a typed query costs ~1 ms of CPU in Prisma's compiler.
+  const [latest] = await tx.$queryRaw<
+    {
+      id: number;
+      status: TaskStatus;
+      version: number;
+      certificateSha256: string | null;
+      resolvedCertificateSha256: string | null;
+    }[]
+  >`SELECT "id", "status"::text AS "status", "version", "certificateSha256", "resolvedCertificateSha256"
+      FROM "RenewalTask" WHERE "hostId" = ${hostId} ORDER BY "id" DESC LIMIT 1`;
+  const decision = decideRenewalTask(latest ?? null, state, now);
+  if (decision.kind === "none") return null;
+  const taskId = await write(tx, hostId, latest?.id ?? null, decision, state, now);
+  await recordChangeEvent(tx, hostId, taskId);
+  return taskId;
+}
+
+async function write(
+  tx: Tx,
+  hostId: number,
+  latestId: number | null,
+  decision: Exclude<TaskDecision, { kind: "none" }>,
+  state: ReportedRenewalState,
+  now: Date,
+): Promise<number> {
+  if (decision.kind === "create") {
+    const task = await tx.renewalTask.create({
+      data: {
+        hostId,
+        status: "open",
+        priority: decision.priority,
+        reasonRuleId: decision.reason.ruleId,
+        reasonSeverity: decision.reason.severity,
+        reasonMessage: decision.reason.message,
+        certificateSha256: state.boundSha256,
+        dueAt: decision.dueAt,
+      },
+      select: { id: true },
+    });
+    await recordAudit(tx, null, {
+      action: "task.auto_create",
+      entityType: "task",
+      entityId: task.id,
+      after: {
+        status: "open",
+        priority: decision.priority,
+        reason: decision.reason.ruleId,
+        dueAt: decision.dueAt.toISOString(),
+        certificateSha256: state.boundSha256,
+      },
+    });
+    return task.id;
+  }
+  const id = latestId as number;
+  const before = await tx.renewalTask.findUniqueOrThrow({
+    where: { id },
+    select: { status: true, version: true, resolvedCertificateSha256: true },
+  });
+  if (decision.kind === "close") {
+    await tx.renewalTask.update({
+      where: { id },
+      data: {
+        status: "done",
+        resolvedCertificateSha256: decision.resolvedCertificateSha256,
+        closedAt: now,
+        version: { increment: 1 },
+      },
+    });
+    await recordAudit(tx, null, {
+      action: "task.auto_close",
+      entityType: "task",
+      entityId: id,
+      before,
+      after: {
+        status: "done",
+        version: before.version + 1,
+        resolvedCertificateSha256: decision.resolvedCertificateSha256,
+        why: "A report shows the new certificate bound, passing every error rule, with event 20053 after the import.",
+      },
+    });
+    return id;
+  }
+  await tx.renewalTask.update({
+    where: { id },
+    data: {
+      status: "reopened",
+      closedAt: null,
+      reasonRuleId: decision.reason.ruleId,
+      reasonSeverity: decision.reason.severity,
+      reasonMessage: decision.reason.message,
+      version: { increment: 1 },
+    },
+  });
+  await recordAudit(tx, null, {
+    action: "task.auto_reopen",
+    entityType: "task",
+    entityId: id,
+    before,
+    after: {
+      status: "reopened",
+      version: before.version + 1,
+      reason: decision.reason.ruleId,
+      message: decision.reason.message,
+    },
+  });
+  return id;
+}
