@@ -29,12 +29,20 @@ declare module "fastify" {
   interface FastifyInstance {
     /** onRequest hook for collector routes: a live collector bearer token or 401. */
     requireCollector: (request: FastifyRequest) => Promise<void>;
+    /** Every route and who may call it, in registration order (the route × role test walks it). */
+    routePolicies: RoutePolicy[];
   }
   interface FastifyRequest {
     collectorTokenId?: number;
     /** Set on every route that requires a signed-in user. */
     session?: ActiveSession;
   }
+}
+
+export interface RoutePolicy {
+  method: string;
+  url: string;
+  access: Access;
 }
 
 export function bearerToken(request: FastifyRequest): string | null {
@@ -105,11 +113,15 @@ export default fp(
     const requireCsrf = (request: FastifyRequest, reply: FastifyReply, done: () => void) =>
       app.csrfProtection(request, reply, done);
 
+    const policies: RoutePolicy[] = [];
+    app.decorate("routePolicies", policies);
+
     app.addHook("onRoute", (route) => {
       const access = (route.config as { access?: Access } | undefined)?.access;
       if (!access || !ACCESS_LEVELS.includes(access)) {
         throw new Error(`${route.method} ${route.url} declares no access policy (config.access)`);
       }
+      for (const method of [route.method].flat()) policies.push({ method, url: route.url, access });
       const existing = route.onRequest ? [route.onRequest].flat() : [];
       if (access === "collector") route.onRequest = [app.requireCollector, ...existing];
       else if (access !== "public") {

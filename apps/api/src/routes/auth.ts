@@ -14,10 +14,14 @@ import { recordAudit } from "../services/audit";
 import { checkPassword } from "../services/auth/login";
 import { endAllSessions, endSession, SESSION_COOKIE } from "../services/auth/sessions";
 import { demoAccounts } from "../services/demo-accounts";
-import { postgresRateLimitStore } from "../services/rate-limit-store";
+import { clearRateLimit, postgresRateLimitStore } from "../services/rate-limit-store";
 import { startSession } from "./session-cookie";
 
 const FIFTEEN_MINUTES_MS = 15 * 60_000;
+
+function loginRateLimitKey(ip: string, email: string | undefined): string {
+  return `login:${ip}:${String(email ?? "").toLowerCase()}`;
+}
 
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(rateLimit, {
@@ -45,7 +49,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
           // everyone out, and guessing one account's password from many addresses is still slowed by argon2.
           hook: "preHandler",
           keyGenerator: (request: FastifyRequest) =>
-            `login:${request.ip}:${String((request.body as { email?: string } | undefined)?.email ?? "").toLowerCase()}`,
+            loginRateLimitKey(request.ip, (request.body as { email?: string } | undefined)?.email),
         },
       },
       schema: {
@@ -59,6 +63,8 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const userId = await checkPassword(app.db, { ...request.body, ip: request.ip });
       if (userId === null)
         throw new ProblemError(401, "Wrong e-mail or password", "Check both and try again.");
+      // Only failures should add up: a person who signs in often must never lock themselves out.
+      await clearRateLimit(app.db, loginRateLimitKey(request.ip, request.body.email));
       return startSession(app, request, reply, userId, "password");
     },
   );

@@ -34,3 +34,7 @@ export function postgresRateLimitStore(db: Database) {
 export async function pruneRateLimitBuckets(db: Database): Promise<void> {
   await db.$executeRaw`DELETE FROM "RateLimitBucket" WHERE "resetAt" < now() - interval '1 hour'`;
 }
+
+export async function clearRateLimit(db: Database, key: string): Promise<void> {
+  await db.$executeRaw`DELETE FROM "RateLimitBucket" WHERE "key" = ${key}`;
+}

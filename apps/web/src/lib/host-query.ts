@@ -19,7 +19,7 @@ import type { HostListParams } from "./query-keys";
 type Exhaustive<Union extends string, List extends readonly Union[]> = [Union] extends [List[number]]
   ? List
   : never;
-const list =
+export const list =
   <Union extends string>() =>
   <const List extends readonly Union[]>(values: List & Exhaustive<Union, List>) =>
     values;

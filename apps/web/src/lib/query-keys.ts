@@ -1,4 +1,4 @@
-import type { HostListQuery } from "@certfleet/contracts";
+import type { AuditQuery, HostListQuery, TaskListQuery } from "@certfleet/contracts";
 
 /**
  * React Query key factories: one object per resource, every key for that resource built here so
@@ -35,4 +35,44 @@ export const certificateKeys = {
 
 export const ruleKeys = {
   all: ["rules"] as const,
+};
+
+/** The signed-in user (and the CSRF token), plus the public sign-in options. */
+export const sessionKeys = {
+  all: ["session"] as const,
+  current: () => [...sessionKeys.all, "current"] as const,
+  options: () => [...sessionKeys.all, "options"] as const,
+};
+
+export type TaskListParams = Omit<TaskListQuery, "cursor" | "limit">;
+
+/**
+ * Everything task-shaped lives under `taskKeys.all`, so one `task.updated` stream message
+ * (stream.ts) refreshes the board, the list, the detail and the host page's renewal panel.
+ */
+export const taskKeys = {
+  all: ["tasks"] as const,
+  lists: () => [...taskKeys.all, "list"] as const,
+  list: (params: TaskListParams, mode: "board" | "list") => [...taskKeys.lists(), mode, params] as const,
+  forHost: (fqdn: string) => [...taskKeys.all, "host", fqdn.toLowerCase()] as const,
+  details: () => [...taskKeys.all, "detail"] as const,
+  detail: (id: number) => [...taskKeys.details(), id] as const,
+};
+
+export const userKeys = {
+  all: ["users"] as const,
+  list: () => [...userKeys.all, "list"] as const,
+  /** People a lead can assign tasks to. */
+  assignees: () => [...userKeys.all, "assignees"] as const,
+};
+
+export const tokenKeys = {
+  all: ["tokens"] as const,
+};
+
+export type AuditListParams = Omit<AuditQuery, "cursor" | "limit">;
+
+export const auditKeys = {
+  all: ["audit"] as const,
+  list: (params: AuditListParams) => [...auditKeys.all, "list", params] as const,
 };

@@ -1,6 +1,6 @@
 import type { HostListItem, HostPage, StreamMessage } from "@certfleet/contracts";
 import type { InfiniteData, QueryClient } from "@tanstack/react-query";
-import { certificateKeys, hostKeys, ruleKeys, summaryKeys } from "./query-keys";
+import { certificateKeys, hostKeys, ruleKeys, summaryKeys, taskKeys } from "./query-keys";
 
 /** Live updates over `GET /api/v1/stream` (a WebSocket through the same-origin proxy). */
 export type LiveState = "connecting" | "connected" | "reconnecting";
@@ -14,15 +14,28 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
   return ceiling / 2 + random() * (ceiling / 2);
 }
 
-function isStreamMessage(value: unknown): value is StreamMessage {
+export function isStreamMessage(value: unknown): value is StreamMessage {
   if (typeof value !== "object" || value === null) return false;
-  const message = value as { type?: unknown; id?: unknown; lastEventId?: unknown; host?: unknown };
+  const message = value as {
+    type?: unknown;
+    id?: unknown;
+    lastEventId?: unknown;
+    host?: unknown;
+    taskId?: unknown;
+    hostFqdn?: unknown;
+  };
   switch (message.type) {
     case "hello":
     case "resync":
       return typeof message.lastEventId === "number";
     case "host.updated":
       return typeof message.id === "number" && typeof message.host === "object" && message.host !== null;
+    case "task.updated":
+      return (
+        typeof message.id === "number" &&
+        typeof message.taskId === "number" &&
+        typeof message.hostFqdn === "string"
+      );
     default:
       return false;
   }
@@ -162,11 +175,14 @@ const MAX_WAIT_MS = 1_000;
  * Applies stream messages to the react-query cache. Rows are replaced at once (cheap, exact);
  * everything derived — the summary, lists whose membership may change, the host's detail, rules
  * and certificates — is invalidated after the burst settles (250 ms, at most 1 s late), so a
- * thousand reports cause one refetch, not a thousand.
+ * thousand reports cause one refetch, not a thousand. Task changes carry no row to merge: every
+ * task view (all under `taskKeys.all`) is invalidated once per burst, the same way.
  */
 export class CacheMerger {
   private lastEventId: number | null = null;
   private pendingHosts = new Set<string>();
+  private pendingHostEvents = false;
+  private pendingTasks = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private firstPendingAt = 0;
 
@@ -207,7 +223,15 @@ export class CacheMerger {
         this.queryClient.setQueriesData<HostListData>({ queryKey: hostKeys.lists() }, (data) =>
           replaceHost(data, message.host),
         );
-        this.schedule(message.host.fqdn);
+        this.pendingHostEvents = true;
+        this.pendingHosts.add(message.host.fqdn);
+        this.schedule();
+        return;
+      case "task.updated":
+        if (this.lastEventId !== null && message.id <= this.lastEventId) return; // replayed twice
+        this.lastEventId = message.id;
+        this.pendingTasks = true;
+        this.schedule();
         return;
     }
   }
@@ -216,8 +240,7 @@ export class CacheMerger {
     this.cancelPending();
   }
 
-  private schedule(fqdn: string): void {
-    this.pendingHosts.add(fqdn);
+  private schedule(): void {
     const now = Date.now();
     if (this.timer) clearTimeout(this.timer);
     else this.firstPendingAt = now;
@@ -229,13 +252,21 @@ export class CacheMerger {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.pendingHosts.clear();
+    this.pendingHostEvents = false;
+    this.pendingTasks = false;
   }
 
   private flush(): void {
     this.timer = null;
     const hosts = [...this.pendingHosts];
+    const hostEvents = this.pendingHostEvents;
+    const tasks = this.pendingTasks;
     this.pendingHosts.clear();
+    this.pendingHostEvents = false;
+    this.pendingTasks = false;
     const client = this.queryClient;
+    if (tasks) void client.invalidateQueries({ queryKey: taskKeys.all });
+    if (!hostEvents) return;
     void client.invalidateQueries({ queryKey: summaryKeys.all });
     // Filters and sort may change which hosts a list holds: refetch the lists on screen, mark the rest stale.
     void client.invalidateQueries({ queryKey: hostKeys.lists() });

@@ -1,7 +1,10 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
+import { usePathname } from "next/navigation";
 import { createContext, type ReactNode, useContext, useEffect, useState } from "react";
+import { LOGIN_PATH } from "@/lib/auth-redirect";
+import { useSession } from "@/lib/session";
 import { CacheMerger, type LiveState, LiveStream } from "@/lib/stream";
 
 const LiveContext = createContext<LiveState>("connecting");
@@ -11,12 +14,19 @@ function streamUrl(): string {
   return `${scheme}//${window.location.host}/api/v1/stream`;
 }
 
-/** Owns the tab's one live connection and merges what it hears into the query cache. */
+/**
+ * Owns the tab's one live connection and merges what it hears into the query cache. The stream
+ * needs a session: it opens only once someone is signed in, and never on the sign-in page.
+ */
 export function LiveUpdatesProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const [state, setState] = useState<LiveState>("connecting");
+  const onLoginPage = usePathname() === LOGIN_PATH;
+  const session = useSession({ enabled: !onLoginPage });
+  const signedIn = !onLoginPage && session.isSuccess;
 
   useEffect(() => {
+    if (!signedIn) return;
     let attemptStartedAt = Date.now();
     const merger = new CacheMerger(queryClient, () => attemptStartedAt);
     const stream = new LiveStream({
@@ -34,7 +44,7 @@ export function LiveUpdatesProvider({ children }: { children: ReactNode }) {
       stream.stop();
       merger.dispose();
     };
-  }, [queryClient]);
+  }, [queryClient, signedIn]);
 
   return <LiveContext value={state}>{children}</LiveContext>;
 }

@@ -1,0 +1,30 @@
+import type { AuditPage, CollectorTokenList, UserList } from "@certfleet/contracts";
+import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
+import { apiFetch } from "./api";
+import { auditApiSearch } from "./audit-query";
+import { type AuditListParams, auditKeys, tokenKeys, userKeys } from "./query-keys";
+
+/** Reads of the admin API: users, collector tokens and the audit log. */
+
+export const usersQuery = () =>
+  queryOptions({
+    queryKey: userKeys.list(),
+    queryFn: ({ signal }) => apiFetch<UserList>("/api/v1/users", { signal }),
+  });
+
+export const tokensQuery = () =>
+  queryOptions({
+    queryKey: tokenKeys.all,
+    queryFn: ({ signal }) => apiFetch<CollectorTokenList>("/api/v1/tokens", { signal }),
+  });
+
+export const AUDIT_PAGE_SIZE = 100;
+
+export const auditQuery = (params: AuditListParams) =>
+  infiniteQueryOptions({
+    queryKey: auditKeys.list(params),
+    queryFn: ({ pageParam, signal }) =>
+      apiFetch<AuditPage>(`/api/v1/audit?${auditApiSearch(params, AUDIT_PAGE_SIZE, pageParam)}`, { signal }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last: AuditPage) => last.nextCursor,
+  });
