@@ -128,6 +128,37 @@ describe("GET /api/v1/stream", () => {
     await client.next(updatedFor("crossover.contoso.com"));
   });
 
+  it("pushes task.updated when a report opens a renewal task and when a lead assigns it", async () => {
+    const client = await connect(t.app);
+    await client.next((m) => m.type === "hello");
+    const taskFor = (fqdn: string) => (m: StreamMessage) => m.type === "task.updated" && m.hostFqdn === fqdn;
+    await postHost(t, pki, { fqdn: "tasklive.contoso.com", expiresInDays: 5 });
+    const created = await client.next(taskFor("tasklive.contoso.com"));
+    if (created.type !== "task.updated") throw new Error("unexpected message type");
+    const lead = await t.as("lead");
+    const operator = await t.as("operator");
+    const assigned = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/tasks/${created.taskId}/transitions`,
+      headers: lead.headers,
+      payload: { action: "assign", version: 1, assigneeId: operator.userId },
+    });
+    expect(assigned.statusCode).toBe(200);
+    const pushed = await client.next((m) => taskFor("tasklive.contoso.com")(m) && m.id > created.id);
+    expect(pushed).toMatchObject({ type: "task.updated", taskId: created.taskId });
+  });
+
+  it("refuses a connection without a session before upgrading", async () => {
+    const address = t.app.server.address();
+    if (!address || typeof address === "string") throw new Error("not listening");
+    const status = await new Promise<number>((resolve) => {
+      const socket = new WebSocket(`ws://127.0.0.1:${address.port}/api/v1/stream`);
+      socket.on("unexpected-response", (_request, response) => resolve(response.statusCode ?? 0));
+      socket.on("open", () => resolve(101));
+    });
+    expect(status).toBe(401);
+  });
+
   it("refuses a malformed since with a 400 before upgrading", async () => {
     const response = await t.get("/api/v1/stream?since=abc");
     expect(response.statusCode).toBe(400);
