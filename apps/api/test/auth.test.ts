@@ -183,7 +183,7 @@ describe("sessions", () => {
     const first = await signIn(t.app, TEST_ADMIN.email, TEST_ADMIN.password);
     const second = await signIn(t.app, TEST_ADMIN.email, TEST_ADMIN.password);
     const third = await signIn(t.app, TEST_ADMIN.email, TEST_ADMIN.password);
-    const reads = (headers: object) =>
+    const reads = (headers: Record<string, string>) =>
       t.app.inject({ method: "GET", url: "/api/v1/summary", headers }).then((r) => r.statusCode);
 
     const out = await t.app.inject({ method: "POST", url: "/api/v1/auth/logout", headers: first.headers });

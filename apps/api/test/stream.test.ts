@@ -144,7 +144,9 @@ describe("GET /api/v1/stream", () => {
       payload: { action: "assign", version: 1, assigneeId: operator.userId },
     });
     expect(assigned.statusCode).toBe(200);
-    const pushed = await client.next((m) => taskFor("tasklive.contoso.com")(m) && m.id > created.id);
+    const pushed = await client.next(
+      (m) => m.type === "task.updated" && m.hostFqdn === "tasklive.contoso.com" && m.id > created.id,
+    );
     expect(pushed).toMatchObject({ type: "task.updated", taskId: created.taskId });
   });
 

@@ -1,4 +1,4 @@
-import type { Task } from "@certfleet/contracts";
+import type { Task, TaskPage } from "@certfleet/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type SignedIn, type TestApp } from "./support/app";
 import { createPki, type Pki } from "./support/reports";
@@ -293,7 +293,9 @@ describe("task list and detail", () => {
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await t.get(`/api/v1/tasks?limit=3${cursor ? `&cursor=${cursor}` : ""}`)).json();
+      const page: TaskPage = (
+        await t.get(`/api/v1/tasks?limit=3${cursor ? `&cursor=${cursor}` : ""}`)
+      ).json();
       expect(page.total).toBe(all.total);
       seen.push(...page.items.map((x: Task) => x.id));
       cursor = page.nextCursor;
