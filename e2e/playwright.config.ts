@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { createDatabase, newDatabaseName, withDatabase } from "./support/database";
-import { API_PORT, COLLECTOR_TOKEN, WEB_PORT, WEB_URL } from "./support/env";
+import { ADMIN, ADMIN_STATE, API_PORT, COLLECTOR_TOKEN, WEB_PORT, WEB_URL } from "./support/env";
 
 /**
  * Browser tests against the real stack: `node scripts/start.mjs` (API + Next.js) on ports that do
@@ -88,10 +88,14 @@ export default defineConfig({
     trace: "retain-on-failure",
   },
   projects: [
+    // Signs the admin in once through the API; every spec starts from that session.
+    { name: "setup", testMatch: /auth\.setup\.ts/, use: { launchOptions: { executablePath: CHROMIUM } } },
     {
       name: "chromium",
+      dependencies: ["setup"],
       use: {
         ...devices["Desktop Chrome"],
+        storageState: ADMIN_STATE,
         launchOptions: {
           executablePath: CHROMIUM,
           args: [
@@ -118,6 +122,8 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: "1",
       CERTFLEET_SEED_DEMO: "false",
       CERTFLEET_COLLECTOR_TOKEN: COLLECTOR_TOKEN,
+      CERTFLEET_ADMIN_EMAIL: ADMIN.email,
+      CERTFLEET_ADMIN_PASSWORD: ADMIN.password,
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     },
     url: `${WEB_URL}/api/health`,

@@ -8,3 +8,9 @@ export const COLLECTOR_TOKEN = "certfleet-e2e-collector-token-0f3a9c7d2b61";
 
 /** Port of the stack's embedded Postgres when DATABASE_URL is unset (away from a developer's 54329). */
 export const EMBEDDED_PG_PORT = 54339;
+
+/** The first admin the stack creates (CERTFLEET_ADMIN_EMAIL / CERTFLEET_ADMIN_PASSWORD). */
+export const ADMIN = { email: "admin@e2e.certfleet.local", password: "e2e-admin-password-7c41" } as const;
+
+/** Where the setup project keeps the signed-in admin's cookies for every other spec. */
+export const ADMIN_STATE = new URL("../.auth/admin.json", import.meta.url).pathname;

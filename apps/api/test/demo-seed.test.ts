@@ -107,6 +107,25 @@ describe("seedDemoEstate", () => {
     );
   });
 
+  it("opens one renewal task per host that needs one, and gives the demo operator some of them", async () => {
+    const needing = await countBy(
+      `SELECT 'hosts' AS key, count(DISTINCT "hostId")::int AS n FROM "HostFinding"
+        WHERE ("severity" = 'error' AND "ruleId" IN ('validity','subject-fqdn','eku-server-client','key-usage','rsa-2048','sha256','csp-not-ksp','keyspec','private-key'))
+           OR ("severity" = 'warning' AND "ruleId" = 'validity')`,
+    );
+    const open = await t.db.renewalTask.groupBy({
+      by: ["hostId"],
+      where: { status: { notIn: ["done", "cancelled"] } },
+    });
+    expect(open.length).toBe(needing.hosts);
+    const operator = await t.db.user.findUniqueOrThrow({ where: { email: "operator@demo.certfleet.local" } });
+    expect(await t.db.renewalTask.count({ where: { assigneeId: operator.id } })).toBe(12);
+    expect(await t.db.renewalTask.count({ where: { assigneeId: operator.id, status: "in_progress" } })).toBe(
+      4,
+    );
+    expect(await t.db.user.count({ where: { email: { endsWith: "@demo.certfleet.local" } } })).toBe(4);
+  });
+
   it("writes nothing when run again, even with a different clock", async () => {
     const before: RowCounts = await rowCounts(t.db);
     const settings = await t.db.setting.count();

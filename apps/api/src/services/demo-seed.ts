@@ -9,6 +9,8 @@ import type { EvaluationSettings } from "@certfleet/core";
 import type { Database, Prisma } from "@certfleet/db";
 import { generateDemoEstate, loadOrCreateDemoCa } from "@certfleet/demo";
 import type { Config } from "../config";
+import { ensureDemoAccounts } from "./demo-accounts";
+import { assignDemoTasks } from "./demo-tasks";
 import { ingestReport } from "./ingest";
 import { registerExpectedHosts } from "./inventory";
 
@@ -98,6 +100,13 @@ async function load(
     log,
   );
   const inventory = await registerExpectedHosts(db, estate.inventory);
+  // The reports opened renewal tasks as real ones would; the demo accounts then pick some up.
+  await ensureDemoAccounts(db);
+  const assigned = await assignDemoTasks(db);
+  const tasks = await db.renewalTask.count();
+  log(
+    `demo estate: ${format(tasks)} renewal tasks opened by the reports, ${assigned} assigned to the demo operator`,
+  );
   const seconds = (performance.now() - started) / 1000;
   log(
     `demo estate loaded: ${format(estate.plan.hosts.length)} hosts (${inventory.created} expected but never reported), ` +

@@ -1,0 +1,25 @@
+import type { Session, UserRole } from "@certfleet/contracts";
+import { type APIRequestContext, type Browser, type BrowserContext, expect } from "@playwright/test";
+import { ADMIN_STATE } from "./env";
+
+/** A browser context signed in as the e2e admin (browser.newContext() does not inherit `use`). */
+export function adminContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ storageState: ADMIN_STATE });
+}
+
+/** State-changing API calls need the session's CSRF token, as the web app sends it. */
+export async function csrfHeaders(request: APIRequestContext): Promise<Record<string, string>> {
+  const response = await request.get("/api/v1/auth/session");
+  expect(response.status(), "the admin session is signed in").toBe(200);
+  return { "x-csrf-token": ((await response.json()) as Session).csrfToken };
+}
+
+/** Creates a user through the admin API (each run uses a fresh database). */
+export async function createUser(
+  request: APIRequestContext,
+  user: { email: string; name: string; role: UserRole; password: string },
+): Promise<number> {
+  const response = await request.post("/api/v1/users", { data: user, headers: await csrfHeaders(request) });
+  expect(response.status(), await response.text()).toBe(201);
+  return ((await response.json()) as { id: number }).id;
+}
