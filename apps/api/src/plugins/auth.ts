@@ -43,6 +43,7 @@ export interface RoutePolicy {
   method: string;
   url: string;
   access: Access;
+  summary: string;
 }
 
 export function bearerToken(request: FastifyRequest): string | null {
@@ -121,7 +122,8 @@ export default fp(
       if (!access || !ACCESS_LEVELS.includes(access)) {
         throw new Error(`${route.method} ${route.url} declares no access policy (config.access)`);
       }
-      for (const method of [route.method].flat()) policies.push({ method, url: route.url, access });
+      const summary = (route.schema as { summary?: string } | undefined)?.summary ?? "";
+      for (const method of [route.method].flat()) policies.push({ method, url: route.url, access, summary });
       const existing = route.onRequest ? [route.onRequest].flat() : [];
       if (access === "collector") route.onRequest = [app.requireCollector, ...existing];
       else if (access !== "public") {

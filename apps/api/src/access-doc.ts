@@ -1,0 +1,57 @@
+import { createDatabaseClient } from "@certfleet/db";
+import { buildApp } from "./app";
+import { loadConfig } from "./config";
+import type { RoutePolicy } from "./plugins/auth";
+
+const WHO: Record<string, string> = {
+  public: "anyone",
+  collector: "collector token",
+  viewer: "viewer+",
+  operator: "operator+",
+  lead: "lead+",
+  admin: "admin",
+};
+
+/** docs/api-access.md: every route and the least role that may call it, from the routes themselves. */
+export function renderAccessMarkdown(policies: RoutePolicy[]): string {
+  const rows = policies
+    .filter((route) => route.method !== "HEAD" && !route.url.startsWith("/api/docs"))
+    .sort((a, b) => a.url.localeCompare(b.url) || a.method.localeCompare(b.method))
+    .map(
+      (route) =>
+        `| ${route.method} | \`${route.url}\` | ${WHO[route.access] ?? route.access} | ${route.summary} |`,
+    );
+  return [
+    "# Who may call what",
+    "",
+    "Generated from the routes' own `config.access` by `pnpm docs:access`; a test fails when it is stale.",
+    "Roles are a ladder: viewer < operator < lead < admin, each with the rights of those before it.",
+    "Without a session a role route answers 401; below its role, 403. State-changing calls also need",
+    "the session's CSRF token in `x-csrf-token`. Operators may move only tasks assigned to them.",
+    "",
+    "| Method | Path | Who | What |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    "",
+  ].join("\n");
+}
+
+/**
+ * Every route the API can serve: built with single sign-on configured (its routes exist only then)
+ * and a database that is never contacted (registering routes runs no query).
+ */
+export async function allRoutePolicies(): Promise<RoutePolicy[]> {
+  const url = "postgresql://docs@127.0.0.1:1/none";
+  const config = loadConfig({
+    DATABASE_URL: url,
+    CERTFLEET_OIDC_ISSUER: "https://login.example.com",
+    CERTFLEET_OIDC_CLIENT_ID: "certfleet",
+    CERTFLEET_OIDC_CLIENT_SECRET: "unused",
+    CERTFLEET_OIDC_REDIRECT_URI: "https://certfleet.example.com/api/v1/auth/oidc/callback",
+  });
+  const db = createDatabaseClient(url, 1);
+  const app = await buildApp({ config, db, databaseUrl: url });
+  const policies = [...app.routePolicies];
+  await db.$disconnect();
+  return policies;
+}
