@@ -46,6 +46,12 @@ describe("docker-compose.yml", () => {
     expect(api.healthcheck?.test.join(" ")).toMatch(/\/api\/health/);
   });
 
+  it("refuses to start without a first admin, so a fresh deployment is never unreachable", () => {
+    const api = service("api");
+    expect(api.environment?.CERTFLEET_ADMIN_EMAIL).toMatch(/^\$\{CERTFLEET_ADMIN_EMAIL:\?/);
+    expect(api.environment?.CERTFLEET_ADMIN_PASSWORD).toMatch(/^\$\{CERTFLEET_ADMIN_PASSWORD:\?/);
+  });
+
   it("starts the web app on a healthy api at 3000, pointing its proxy at the api service", () => {
     const web = service("web");
     expect(web.depends_on?.api?.condition).toBe("service_healthy");
