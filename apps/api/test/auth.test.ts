@@ -2,6 +2,9 @@ import type { AuditPage, Session } from "@certfleet/contracts";
 import { createDatabaseClient } from "@certfleet/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app";
+import { pruneExpiredSessions } from "../src/services/auth/sessions";
+import { pruneRateLimitBuckets } from "../src/services/rate-limit-store";
+import { hashToken } from "../src/services/tokens";
 import { bootstrapAdmin } from "../src/services/users";
 import { cookieHeader, createTestApp, signIn, TEST_ADMIN, type TestApp } from "./support/app";
 
@@ -212,6 +215,33 @@ describe("sessions", () => {
     });
     expect(
       (await t.app.inject({ method: "GET", url: "/api/v1/summary", headers: viewer.headers })).statusCode,
+    ).toBe(401);
+  });
+});
+
+describe("housekeeping", () => {
+  it("prunes expired sessions and spent rate-limit windows, and nothing live", async () => {
+    const live = await signIn(t.app, TEST_ADMIN.email, TEST_ADMIN.password);
+    const stale = await signIn(t.app, TEST_ADMIN.email, TEST_ADMIN.password);
+    const staleId = (await t.db.session.findMany({ orderBy: { createdAt: "desc" }, take: 1 }))[0]
+      ?.id as string;
+    await t.db.session.update({ where: { id: staleId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await t.db.rateLimitBucket.create({
+      data: { key: "login:old", count: 5, resetAt: new Date(Date.now() - 2 * 3_600_000) },
+    });
+    await t.db.rateLimitBucket.create({
+      data: { key: "login:current", count: 2, resetAt: new Date(Date.now() + 600_000) },
+    });
+    expect(await pruneExpiredSessions(t.db)).toBeGreaterThanOrEqual(1);
+    await pruneRateLimitBuckets(t.db);
+    expect(await t.db.session.findUnique({ where: { id: staleId } })).toBeNull();
+    expect((await t.db.rateLimitBucket.findMany()).map((bucket) => bucket.key)).toContain("login:current");
+    expect(await t.db.rateLimitBucket.findUnique({ where: { key: "login:old" } })).toBeNull();
+    expect(
+      (await t.app.inject({ method: "GET", url: "/api/v1/summary", headers: live.headers })).statusCode,
+    ).toBe(200);
+    expect(
+      (await t.app.inject({ method: "GET", url: "/api/v1/summary", headers: stale.headers })).statusCode,
     ).toBe(401);
   });
 });

@@ -6,7 +6,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { ProblemError } from "../problem";
 import type { AuditActor } from "../services/audit";
-import { type ActiveSession, findSession, SESSION_COOKIE } from "../services/auth/sessions";
+import {
+  type ActiveSession,
+  findSession,
+  pruneExpiredSessions,
+  SESSION_COOKIE,
+} from "../services/auth/sessions";
+import { pruneRateLimitBuckets } from "../services/rate-limit-store";
 import { verifyCollectorToken } from "../services/tokens";
 
 /**
@@ -21,6 +27,7 @@ export type Access = "public" | "collector" | UserRole;
 const ACCESS_LEVELS: readonly Access[] = ["public", "collector", ...USER_ROLES];
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export const CSRF_COOKIE = "certfleet_csrf";
+const SWEEP_INTERVAL_MS = 60 * 60_000;
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -113,6 +120,19 @@ export default fp(
     // csrfProtection answers a bad token with reply.send(error): the errors plugin renders it (403).
     const requireCsrf = (request: FastifyRequest, reply: FastifyReply, done: () => void) =>
       app.csrfProtection(request, reply, done);
+
+    // Housekeeping any instance may do: expired sessions and spent rate-limit windows are dead rows.
+    const sweep = () =>
+      Promise.all([pruneExpiredSessions(app.db), pruneRateLimitBuckets(app.db)]).catch((error: unknown) =>
+        app.log.warn({ err: error }, "pruning sessions failed"),
+      );
+    let sweeper: NodeJS.Timeout | null = null;
+    app.addHook("onReady", async () => {
+      sweeper = setInterval(() => void sweep(), SWEEP_INTERVAL_MS).unref();
+    });
+    app.addHook("onClose", async () => {
+      if (sweeper) clearInterval(sweeper);
+    });
 
     const policies: RoutePolicy[] = [];
     app.decorate("routePolicies", policies);
