@@ -223,8 +223,8 @@ describe("housekeeping", () => {
   it("prunes expired sessions and spent rate-limit windows, and nothing live", async () => {
     const live = await signIn(t.app, TEST_ADMIN.email, TEST_ADMIN.password);
     const stale = await signIn(t.app, TEST_ADMIN.email, TEST_ADMIN.password);
-    const staleId = (await t.db.session.findMany({ orderBy: { createdAt: "desc" }, take: 1 }))[0]
-      ?.id as string;
+    const staleToken = /certfleet_session=([^;]+)/.exec(stale.headers.cookie)?.[1] as string;
+    const staleId = hashToken(staleToken);
     await t.db.session.update({ where: { id: staleId }, data: { expiresAt: new Date(Date.now() - 1000) } });
     await t.db.rateLimitBucket.create({
       data: { key: "login:old", count: 5, resetAt: new Date(Date.now() - 2 * 3_600_000) },
