@@ -10,6 +10,7 @@ import authRoutes from "./routes/auth";
 import certificateRoutes from "./routes/certificates";
 import healthRoutes from "./routes/health";
 import hostRoutes from "./routes/hosts";
+import oidcRoutes from "./routes/oidc";
 import reportRoutes from "./routes/reports";
 import ruleRoutes from "./routes/rules";
 import taskRoutes from "./routes/tasks";
@@ -45,6 +46,7 @@ export async function buildApp(
   await app.register(certificateRoutes);
   await app.register(ruleRoutes);
   await app.register(authRoutes);
+  await app.register(oidcRoutes);
   await app.register(userRoutes);
   await app.register(tokenRoutes);
   await app.register(taskRoutes);
