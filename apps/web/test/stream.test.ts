@@ -1,8 +1,8 @@
 import type { HostListItem, HostPage } from "@certfleet/contracts";
 import { type InfiniteData, QueryClient, QueryObserver } from "@tanstack/react-query";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { hostKeys, summaryKeys } from "../src/lib/query-keys";
-import { backoffDelay, CacheMerger, replaceHost } from "../src/lib/stream";
+import { hostKeys, summaryKeys, taskKeys } from "../src/lib/query-keys";
+import { backoffDelay, CacheMerger, isStreamMessage, replaceHost } from "../src/lib/stream";
 
 function host(id: number, overrides: Partial<HostListItem> = {}): HostListItem {
   return {
@@ -160,5 +160,32 @@ describe("CacheMerger", () => {
     expect(client.getQueryState(hostKeys.detail("late"))?.isInvalidated).toBe(false);
     expect(merger.since).toBe(7);
     merger.dispose();
+  });
+
+  it("invalidates every task view once per burst of task.updated, without touching host data", async () => {
+    client.setQueryData(taskKeys.detail(4), { id: 4 });
+    client.setQueryData(taskKeys.forHost("h1.contoso.com"), null);
+    const stopSummary = await observe(summaryKeys.all);
+    const merger = new CacheMerger(client, () => 0);
+    merger.handle({ type: "hello", lastEventId: 1 });
+    merger.handle({ type: "task.updated", id: 2, at: "", taskId: 4, hostFqdn: "h1.contoso.com" });
+    merger.handle({ type: "task.updated", id: 3, at: "", taskId: 5, hostFqdn: "h2.contoso.com" });
+    expect(client.getQueryState(taskKeys.detail(4))?.isInvalidated).toBe(false);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(client.getQueryState(taskKeys.detail(4))?.isInvalidated).toBe(true);
+    expect(client.getQueryState(taskKeys.forHost("h1.contoso.com"))?.isInvalidated).toBe(true);
+    expect(summaryFetches).toBe(1); // no host changed: the summary stays
+    expect(merger.since).toBe(3);
+    stopSummary();
+    merger.dispose();
+  });
+});
+
+describe("isStreamMessage", () => {
+  it("accepts task.updated with its ids and rejects it without them", () => {
+    expect(isStreamMessage({ type: "task.updated", id: 3, at: "", taskId: 4, hostFqdn: "a.b" })).toBe(true);
+    expect(isStreamMessage({ type: "task.updated", id: 3, at: "", hostFqdn: "a.b" })).toBe(false);
+    expect(isStreamMessage({ type: "task.updated", id: 3, taskId: 4 })).toBe(false);
+    expect(isStreamMessage({ type: "nope", id: 1 })).toBe(false);
   });
 });

@@ -14,7 +14,13 @@ export interface AuditFilters {
 }
 
 export const EMPTY_AUDIT_FILTERS: AuditFilters = { action: "", actor: "", entityType: "", from: "", to: "" };
-const KEYS = ["action", "actor", "entityType", "from", "to"] as const satisfies readonly (keyof AuditFilters)[];
+const KEYS = [
+  "action",
+  "actor",
+  "entityType",
+  "from",
+  "to",
+] as const satisfies readonly (keyof AuditFilters)[];
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export function parseAuditUrl(search: URLSearchParams): AuditFilters {

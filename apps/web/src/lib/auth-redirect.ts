@@ -6,7 +6,7 @@
 export const LOGIN_PATH = "/login";
 
 export function safeNext(next: string | null | undefined): string {
-  if (!next || !next.startsWith("/")) return "/";
+  if (!next?.startsWith("/")) return "/";
   // "//host" and "/\host" are protocol-relative URLs to another site in browsers.
   if (next.startsWith("//") || next.startsWith("/\\")) return "/";
   // Control characters (tabs, newlines) are stripped by URL parsers and can smuggle "//".

@@ -44,4 +44,12 @@ export const TASK_ACTION_LABEL: Record<TaskAction, string> = {
 };
 
 /** Display order of the action buttons: forward moves first, the lead's overrides last. */
-export const TASK_ACTIONS = list<TaskAction>()(["start", "submit", "resume", "verify", "assign", "reopen", "cancel"]);
+export const TASK_ACTIONS = list<TaskAction>()([
+  "start",
+  "submit",
+  "resume",
+  "verify",
+  "assign",
+  "reopen",
+  "cancel",
+]);

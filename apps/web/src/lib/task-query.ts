@@ -87,3 +87,10 @@ export function boardColumns(status: StatusFilter): TaskStatus[] {
   if (status === "active") return TASK_STATUSES.filter((s) => s !== "done" && s !== "cancelled");
   return [status];
 }
+
+/** Whether anything differs from the default filter (the view itself does not count). */
+export function isFiltered(state: TasksUrlState): boolean {
+  return (
+    state.status !== "active" || state.assignee !== undefined || state.priorities.length > 0 || state.overdue
+  );
+}

@@ -14,6 +14,7 @@ import { BoundCertificate } from "./bound-certificate";
 import { EventsPanel, ReportsPanel } from "./events";
 import { Findings } from "./findings";
 import { RegistrySerial } from "./registry-serial";
+import { RenewalTask } from "./renewal-task";
 import { SerialHistory } from "./serial-history";
 import { StoreCertificates } from "./store-certificates";
 
@@ -74,6 +75,7 @@ export function HostDetailView({ fqdn }: { fqdn: string }) {
         {data.host.managementGroup ? ` in ${data.host.managementGroup}` : ""}
       </PageHeader>
       <HostFacts host={data.host} />
+      <RenewalTask fqdn={data.host.fqdn} />
       <div className="grid-detail">
         <Findings findings={data.findings} status={data.host.status} />
         <div className="stack">

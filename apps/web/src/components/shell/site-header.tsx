@@ -20,7 +20,11 @@ const NAV = [
   { href: "/rules", label: "Rules", match: (path: string) => path.startsWith("/rules") },
 ];
 
-const ADMIN_NAV = { href: "/admin/users", label: "Admin", match: (path: string) => path.startsWith("/admin") };
+const ADMIN_NAV = {
+  href: "/admin/users",
+  label: "Admin",
+  match: (path: string) => path.startsWith("/admin"),
+};
 
 export function SiteHeader() {
   const pathname = usePathname() ?? "/";

@@ -1,0 +1,111 @@
+"use client";
+
+import { useInfiniteQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { SkeletonCard } from "@/components/ui/query-state";
+import { formatCount, sentence } from "@/lib/format";
+import type { TaskListParams } from "@/lib/query-keys";
+import { taskListQuery } from "@/lib/task-api";
+import type { TasksUrlState } from "@/lib/task-query";
+import { AssigneeName, DueDate, PriorityTag, TaskStatusBadge } from "./task-bits";
+import { TasksEmpty, TasksError } from "./tasks-states";
+import type { Selection, SetTasksState } from "./tasks-view";
+
+/** The list view: a table, a page at a time ("Load more"), soonest due first as the API sorts. */
+export function TaskList({
+  state,
+  params,
+  setState,
+  selection,
+}: {
+  state: TasksUrlState;
+  params: TaskListParams;
+  setState: SetTasksState;
+  selection: Selection | undefined;
+}) {
+  const query = useInfiniteQuery(taskListQuery(params));
+  if (query.isPending) return <SkeletonCard label="Loading tasks" lines={8} />;
+  if (query.isError) return <TasksError query={query} />;
+  const tasks = query.data.pages.flatMap((page) => page.items);
+  const total = query.data.pages[0]?.total ?? 0;
+  if (tasks.length === 0) return <TasksEmpty state={state} setState={setState} />;
+
+  return (
+    <section className="card table-card" aria-label="Tasks" data-testid="task-list">
+      <div className="table-toolbar">
+        <p className="table-count" data-testid="task-total">
+          <strong>{formatCount(total)}</strong> {total === 1 ? "task" : "tasks"}
+          {tasks.length < total ? (
+            <span className="muted"> · showing {formatCount(tasks.length)}</span>
+          ) : null}
+        </p>
+      </div>
+      <div className="table-scroll">
+        <table className="data-table task-table">
+          <thead>
+            <tr>
+              {selection ? (
+                <th scope="col">
+                  <span className="visually-hidden">Select</span>
+                </th>
+              ) : null}
+              <th scope="col">Host</th>
+              <th scope="col">Status</th>
+              <th scope="col">Priority</th>
+              <th scope="col">Due</th>
+              <th scope="col">Assignee</th>
+              <th scope="col">Reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            {tasks.map((task) => (
+              <tr key={task.id} data-task-id={task.id}>
+                {selection ? (
+                  <td>
+                    <input
+                      type="checkbox"
+                      className="task-select"
+                      checked={selection.ids.has(task.id)}
+                      onChange={() => selection.toggle(task.id)}
+                      aria-label={`Select task for ${task.host.fqdn}`}
+                    />
+                  </td>
+                ) : null}
+                <th scope="row">
+                  <Link href={`/tasks/${task.id}`} className="host-link">
+                    {task.host.fqdn}
+                  </Link>
+                </th>
+                <td>
+                  <TaskStatusBadge status={task.status} />
+                </td>
+                <td>
+                  <PriorityTag priority={task.priority} />
+                </td>
+                <td className="nowrap">
+                  <DueDate task={task} />
+                </td>
+                <td>
+                  <AssigneeName assignee={task.assignee} />
+                </td>
+                <td className="task-reason">{sentence(task.reason.message)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div className="table-footer">
+        {query.hasNextPage ? (
+          <button
+            type="button"
+            className="button button-secondary"
+            onClick={() => void query.fetchNextPage()}
+            disabled={query.isFetchingNextPage}
+          >
+            {query.isFetchingNextPage ? "Loading…" : "Load more"}
+          </button>
+        ) : null}
+      </div>
+    </section>
+  );
+}
