@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
 import { API_PORT, WEB_URL } from "./support/env";
-import { adminContext } from "./support/session";
 import { createLivePki, type LivePki, liveReport, postReport, stackDatabaseUrl } from "./support/live";
 
 const API = `http://127.0.0.1:${API_PORT}`;
@@ -35,7 +34,7 @@ test("a report that turns a host from ok to error updates the list row, the tile
 }) => {
   const fqdn = uniqueHost("flip");
   await postReport(API, await liveReport(pki, fqdn, false));
-  const context = await adminContext(browser);
+  const context = await browser.newContext();
   const overview = await context.newPage();
   const list = await context.newPage();
   const detail = await context.newPage();

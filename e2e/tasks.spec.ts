@@ -19,6 +19,9 @@ async function signInThroughUi(page: Page, email: string, password: string): Pro
   await expect(page).not.toHaveURL(/\/login/);
 }
 
+/** New contexts start from the config's signed-in admin state unless told otherwise. */
+const SIGNED_OUT = { storageState: { cookies: [], origins: [] } };
+
 const taskStatus = (page: Page) => page.locator("[data-task-status]").first();
 
 test("a lead assigns a renewal task; the operator sees it appear without a reload and completes it", async ({
@@ -46,8 +49,8 @@ test("a lead assigns a renewal task; the operator sees it appear without a reloa
   const old = await issueExpiringIn(pki, fqdn, 10);
   await postReport(API, renewalReport(fqdn, [old], old));
 
-  const leadContext = await browser.newContext();
-  const operatorContext = await browser.newContext();
+  const leadContext = await browser.newContext(SIGNED_OUT);
+  const operatorContext = await browser.newContext(SIGNED_OUT);
   const leadPage = await leadContext.newPage();
   const operatorPage = await operatorContext.newPage();
   await signInThroughUi(leadPage, lead.email, lead.password);
@@ -99,7 +102,7 @@ test("a lead assigns a renewal task; the operator sees it appear without a reloa
 test("the sign-in page says when the password is wrong, and offers no demo accounts without the demo", async ({
   browser,
 }) => {
-  const context = await browser.newContext();
+  const context = await browser.newContext(SIGNED_OUT);
   const page = await context.newPage();
   await page.goto(`${WEB_URL}/hosts`);
   await expect(page).toHaveURL(/\/login\?next=%2Fhosts/);

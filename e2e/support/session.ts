@@ -1,11 +1,5 @@
 import type { Session, UserRole } from "@certfleet/contracts";
-import { type APIRequestContext, type Browser, type BrowserContext, expect } from "@playwright/test";
-import { ADMIN_STATE } from "./env";
-
-/** A browser context signed in as the e2e admin (browser.newContext() does not inherit `use`). */
-export function adminContext(browser: Browser): Promise<BrowserContext> {
-  return browser.newContext({ storageState: ADMIN_STATE });
-}
+import { type APIRequestContext, expect } from "@playwright/test";
 
 /** State-changing API calls need the session's CSRF token, as the web app sends it. */
 export async function csrfHeaders(request: APIRequestContext): Promise<Record<string, string>> {
