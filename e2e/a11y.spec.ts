@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import type { HostDetail } from "@certfleet/contracts";
+import type { HostDetail, TaskPage } from "@certfleet/contracts";
 import { expect, test } from "@playwright/test";
 import { WEB_URL } from "./support/env";
 import { ensureEstate, fqdnOf } from "./support/estate";
@@ -19,6 +19,8 @@ for (const scheme of schemes) {
       const host = await apiGet<HostDetail>(request, `/api/v1/hosts/${fqdnOf("agent08")}`);
       const sha256 = host.boundCertificate?.sha256;
       if (!sha256) throw new Error("agent08 has a bound certificate");
+      const task = (await apiGet<TaskPage>(request, "/api/v1/tasks?limit=1")).items[0];
+      if (!task) throw new Error("the e2e estate opens renewal tasks");
       const pages = [
         ["overview", "/"],
         ["hosts", "/hosts"],
@@ -26,6 +28,13 @@ for (const scheme of schemes) {
         ["certificate", `/certificates/${sha256}`],
         ["rules", "/rules"],
         ["not found", "/hosts/nobody.fleet.e2e.test"],
+        ["tasks board", "/tasks?view=board"],
+        ["tasks list", "/tasks?view=list"],
+        ["task", `/tasks/${task.id}`],
+        ["admin users", "/admin/users"],
+        ["admin tokens", "/admin/tokens"],
+        ["audit log", "/admin/audit"],
+        ["sign-in", "/login"],
       ] as const;
 
       for (const [name, path] of pages) {
