@@ -33,6 +33,7 @@ for (const scheme of schemes) {
         ["task", `/tasks/${task.id}`],
         ["admin users", "/admin/users"],
         ["admin tokens", "/admin/tokens"],
+        ["settings", "/admin/settings"],
         ["audit log", "/admin/audit"],
         ["sign-in", "/login"],
       ] as const;

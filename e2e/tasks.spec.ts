@@ -67,9 +67,11 @@ test("a lead assigns a renewal task; the operator sees it appear without a reloa
   // The lead finds the task on the board and assigns it.
   await leadPage.goto(`${WEB_URL}/tasks?view=list`);
   await leadPage.locator("[data-task-id]", { hasText: fqdn }).getByRole("link", { name: fqdn }).click();
+  const leadDetail = leadPage.getByTestId("task-detail");
+  await expect(leadDetail).toBeVisible();
   await expect(taskStatus(leadPage)).toHaveAttribute("data-task-status", "open");
-  await leadPage.getByLabel("Assignee").selectOption(String(operatorId));
-  await leadPage.getByRole("button", { name: "Assign", exact: true }).click();
+  await leadDetail.getByLabel("Assignee").selectOption(String(operatorId));
+  await leadDetail.getByRole("button", { name: "Assign", exact: true }).click();
   await expect(taskStatus(leadPage)).toHaveAttribute("data-task-status", "assigned");
   await attachScreenshot(leadPage, testInfo, "lead assigned the task");
 
@@ -81,6 +83,7 @@ test("a lead assigns a renewal task; the operator sees it appear without a reloa
 
   // The operator works it: start, follow the checklist, import, wait for the collector.
   await row.getByRole("link", { name: fqdn }).click();
+  await expect(operatorPage.getByTestId("task-detail")).toBeVisible();
   await expect(operatorPage.getByRole("link", { name: "Download CertReq .inf" })).toBeVisible();
   await expect(operatorPage.getByText("MOMCertImport").first()).toBeVisible();
   await operatorPage.getByRole("button", { name: "Start work" }).click();
@@ -112,4 +115,29 @@ test("the sign-in page says when the password is wrong, and offers no demo accou
   await expect(page.getByText("Wrong e-mail or password")).toBeVisible();
   await expect(page.getByText("Demo accounts")).toHaveCount(0);
   await context.close();
+});
+
+test("an admin changes a setting and finds the change in the audit log, with before and after", async ({
+  page,
+}) => {
+  await page.goto(`${WEB_URL}/admin/settings`);
+  const days = page.getByLabel("Due days before expiry");
+  await expect(days).toHaveValue(/^\d+$/);
+  const before = await days.inputValue();
+  const after = before === "10" ? "11" : "10";
+  await days.fill(after);
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Saved.")).toBeVisible();
+
+  await page.goto(`${WEB_URL}/admin/audit`);
+  await page.getByLabel("Action").fill("setting.update");
+  await page.getByRole("button", { name: "Apply" }).click();
+  const row = page.locator("tr[data-audit-id]").first();
+  await expect(row).toContainText("setting.update");
+  await row.getByRole("button", { name: "Details" }).click();
+  await expect(page.getByText(`"renewalDueDaysBeforeExpiry": ${after}`).first()).toBeVisible();
+  await expect(page.getByRole("link", { name: "Export CSV" })).toHaveAttribute(
+    "href",
+    /action=setting\.update/,
+  );
 });

@@ -13,6 +13,7 @@ import hostRoutes from "./routes/hosts";
 import oidcRoutes from "./routes/oidc";
 import reportRoutes from "./routes/reports";
 import ruleRoutes from "./routes/rules";
+import settingRoutes from "./routes/settings";
 import taskRoutes from "./routes/tasks";
 import tokenRoutes from "./routes/tokens";
 import userRoutes from "./routes/users";
@@ -51,6 +52,7 @@ export async function buildApp(
   await app.register(tokenRoutes);
   await app.register(taskRoutes);
   await app.register(auditRoutes);
+  await app.register(settingRoutes);
   await app.register(stream, { databaseUrl: appContext.databaseUrl });
   return app;
 }

@@ -287,6 +287,45 @@ describe("transitions", () => {
   });
 });
 
+describe("renewal settings", () => {
+  it("lets an admin set how long before expiry new tasks are due, audited, and rejects nonsense", async () => {
+    const admin = await t.as("admin");
+    const patch = (value: unknown) =>
+      t.app.inject({
+        method: "PATCH",
+        url: "/api/v1/settings",
+        headers: admin.headers,
+        payload: { renewalDueDaysBeforeExpiry: value },
+      });
+    const bad = await patch(0);
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().errors[0].field).toBe("renewalDueDaysBeforeExpiry");
+    expect((await t.get("/api/v1/settings")).json()).toMatchObject({
+      renewalDueDaysBeforeExpiry: 7,
+      updatedAt: null,
+    });
+
+    const saved = await patch(14);
+    expect(saved.json()).toMatchObject({ renewalDueDaysBeforeExpiry: 14, expiryWarningDays: 30 });
+    const audit = await t.app.inject({
+      method: "GET",
+      url: "/api/v1/audit?action=setting.update",
+      headers: admin.headers,
+    });
+    expect(audit.json().items[0]).toMatchObject({
+      actor: admin.email,
+      before: { renewalDueDaysBeforeExpiry: 7 },
+      after: { renewalDueDaysBeforeExpiry: 14 },
+    });
+
+    const fqdn = "policy.contoso.com";
+    const certificate = await certificateExpiringIn(pki, fqdn, 25);
+    await report(t, fqdn, [certificate], certificate);
+    expect(Date.parse((await onlyTask(t, fqdn)).dueAt)).toBeCloseTo(Date.now() + 11 * DAY, -6);
+    await patch(7);
+  });
+});
+
 describe("task list and detail", () => {
   it("pages with a cursor without losing or repeating a task", async () => {
     const all = (await t.get("/api/v1/tasks?limit=500")).json();

@@ -4,6 +4,7 @@ export * from "./estate";
 export * from "./report";
 export * from "./results";
 export * from "./schema-helpers";
+export * from "./settings";
 export * from "./stream";
 export * from "./tasks";
 export * from "./tokens";

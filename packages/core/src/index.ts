@@ -40,9 +40,11 @@ export {
   renewalChecklist,
 } from "./renewal/certreq";
 export {
+  DEFAULT_RENEWAL_POLICY,
   decideRenewalTask,
   type HostRenewalState,
   type LatestTask,
+  type RenewalPolicy,
   renewalVerified,
   type TaskDecision,
 } from "./renewal/decide";

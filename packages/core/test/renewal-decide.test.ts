@@ -104,6 +104,17 @@ describe("decideRenewalTask: no task yet", () => {
     });
   });
 
+  it("takes the due date from the admin's renewal policy, still never sooner than 2 days", () => {
+    const reason = f("validity", "warning");
+    const state = host({ findings: [reason], boundNotAfter: plus(20) });
+    expect(decideRenewalTask(null, state, now, { dueDaysBeforeExpiry: 14 })).toMatchObject({
+      dueAt: plus(6),
+    });
+    expect(decideRenewalTask(null, state, now, { dueDaysBeforeExpiry: 30 })).toMatchObject({
+      dueAt: plus(2),
+    });
+  });
+
   it("an expired certificate: urgent, due in 2 days", () => {
     const reason = f("validity", "error");
     expect(decideRenewalTask(null, host({ findings: [reason], boundNotAfter: plus(-3) }), now)).toEqual({

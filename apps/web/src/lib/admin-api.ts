@@ -1,10 +1,10 @@
-import type { AuditPage, CollectorTokenList, UserList } from "@certfleet/contracts";
+import type { AuditPage, CollectorTokenList, Settings, UserList } from "@certfleet/contracts";
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
 import { apiFetch } from "./api";
 import { auditApiSearch } from "./audit-query";
-import { type AuditListParams, auditKeys, tokenKeys, userKeys } from "./query-keys";
+import { type AuditListParams, auditKeys, settingsKeys, tokenKeys, userKeys } from "./query-keys";
 
-/** Reads of the admin API: users, collector tokens and the audit log. */
+/** Reads of the admin API: users, collector tokens, settings and the audit log. */
 
 export const usersQuery = () =>
   queryOptions({
@@ -16,6 +16,12 @@ export const tokensQuery = () =>
   queryOptions({
     queryKey: tokenKeys.all,
     queryFn: ({ signal }) => apiFetch<CollectorTokenList>("/api/v1/tokens", { signal }),
+  });
+
+export const settingsQuery = () =>
+  queryOptions({
+    queryKey: settingsKeys.all,
+    queryFn: ({ signal }) => apiFetch<Settings>("/api/v1/settings", { signal }),
   });
 
 export const AUDIT_PAGE_SIZE = 100;

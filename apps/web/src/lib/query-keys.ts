@@ -70,6 +70,10 @@ export const tokenKeys = {
   all: ["tokens"] as const,
 };
 
+export const settingsKeys = {
+  all: ["settings"] as const,
+};
+
 export type AuditListParams = Omit<AuditQuery, "cursor" | "limit">;
 
 export const auditKeys = {

@@ -1,7 +1,7 @@
 import { EVENT_CERTIFICATE_LOADED } from "../rules/event-meanings";
 import { newestLoadEvent } from "../rules/events";
 import type { ConnectorEvent, Finding } from "../types";
-import { defaultTaskDueDate, defaultTaskPriority } from "./defaults";
+import { defaultTaskDueDate, defaultTaskPriority, TASK_DUE_DAYS_BEFORE_EXPIRY } from "./defaults";
 import { renewalReason } from "./need";
 import { isOpenTaskStatus, type TaskPriority, type TaskStatus } from "./workflow";
 
@@ -49,11 +49,19 @@ export function renewalVerified(taskCertificateSha256: string | null, host: Host
   return newestLoadEvent(host.events)?.id === EVENT_CERTIFICATE_LOADED;
 }
 
-function create(reason: Finding, host: HostRenewalState, now: Date): TaskDecision {
+/** What an admin may tune about new tasks (the renewal settings). */
+export interface RenewalPolicy {
+  /** A new task is due this many days before the certificate expires. */
+  dueDaysBeforeExpiry: number;
+}
+
+export const DEFAULT_RENEWAL_POLICY: RenewalPolicy = { dueDaysBeforeExpiry: TASK_DUE_DAYS_BEFORE_EXPIRY };
+
+function create(reason: Finding, host: HostRenewalState, now: Date, policy: RenewalPolicy): TaskDecision {
   return {
     kind: "create",
     reason,
-    dueAt: defaultTaskDueDate(host.boundNotAfter, now),
+    dueAt: defaultTaskDueDate(host.boundNotAfter, now, policy.dueDaysBeforeExpiry),
     priority: defaultTaskPriority(reason, host.boundNotAfter, now),
   };
 }
@@ -64,18 +72,25 @@ function create(reason: Finding, host: HostRenewalState, now: Date): TaskDecisio
  * than age; it is new work (create) when that certificate simply nears its own expiry, or when the host
  * is on a certificate the task never saw.
  */
-function afterDone(latest: LatestTask, reason: Finding, host: HostRenewalState, now: Date): TaskDecision {
+function afterDone(
+  latest: LatestTask,
+  reason: Finding,
+  host: HostRenewalState,
+  now: Date,
+  policy: RenewalPolicy,
+): TaskDecision {
   const bound = host.boundSha256;
   const rolledBack = bound !== null && bound === latest.certificateSha256;
   const resolvedBroke =
     bound !== null && bound === latest.resolvedCertificateSha256 && reason.ruleId !== "validity";
-  return rolledBack || resolvedBroke ? { kind: "reopen", reason } : create(reason, host, now);
+  return rolledBack || resolvedBroke ? { kind: "reopen", reason } : create(reason, host, now, policy);
 }
 
 export function decideRenewalTask(
   latest: LatestTask | null,
   host: HostRenewalState,
   now: Date,
+  policy: RenewalPolicy = DEFAULT_RENEWAL_POLICY,
 ): TaskDecision {
   if (latest !== null && isOpenTaskStatus(latest.status)) {
     // Never a second open task: the open one either closes now or stays as it is.
@@ -87,8 +102,8 @@ export function decideRenewalTask(
   }
   const reason = renewalReason(host.findings);
   if (reason === null) return NONE;
-  if (latest === null) return create(reason, host, now);
-  if (latest.status === "done") return afterDone(latest, reason, host, now);
+  if (latest === null) return create(reason, host, now, policy);
+  if (latest.status === "done") return afterDone(latest, reason, host, now, policy);
   // Cancelled: a lead decided against work on that certificate; a different certificate is new work.
-  return host.boundSha256 !== latest.certificateSha256 ? create(reason, host, now) : NONE;
+  return host.boundSha256 !== latest.certificateSha256 ? create(reason, host, now, policy) : NONE;
 }

@@ -12,11 +12,18 @@ export const TASK_MIN_DAYS_TO_DUE = 2;
 /** A validity warning this close to expiry is high priority; the same 7 days as the "d7" expiry bucket. */
 export const TASK_HIGH_PRIORITY_DAYS_LEFT = 7;
 
-/** notAfter minus 7 days, but never earlier than now + 2 days; now + 2 days when the expiry is unknown. */
-export function defaultTaskDueDate(notAfter: Date | null, now: Date): Date {
+/**
+ * notAfter minus `daysBeforeExpiry` (7 unless an admin set the renewal.dueDaysBeforeExpiry setting),
+ * but never earlier than now + 2 days; now + 2 days when the expiry is unknown.
+ */
+export function defaultTaskDueDate(
+  notAfter: Date | null,
+  now: Date,
+  daysBeforeExpiry: number = TASK_DUE_DAYS_BEFORE_EXPIRY,
+): Date {
   const earliest = now.getTime() + TASK_MIN_DAYS_TO_DUE * DAY_MS;
   if (notAfter === null) return new Date(earliest);
-  return new Date(Math.max(notAfter.getTime() - TASK_DUE_DAYS_BEFORE_EXPIRY * DAY_MS, earliest));
+  return new Date(Math.max(notAfter.getTime() - daysBeforeExpiry * DAY_MS, earliest));
 }
 
 /**

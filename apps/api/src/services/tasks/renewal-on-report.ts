@@ -3,6 +3,7 @@ import { decideRenewalTask, type TaskDecision } from "@certfleet/core";
 import type { Prisma } from "@certfleet/db";
 import { recordAudit } from "../audit";
 import { recordChangeEvent } from "../change-events";
+import { dueDaysFrom, RENEWAL_DUE_DAYS_KEY } from "../settings";
 
 type Tx = Prisma.TransactionClient;
 
@@ -25,18 +26,32 @@ export async function applyRenewalDecision(
   state: ReportedRenewalState,
   now: Date,
 ): Promise<number | null> {
-  // Raw: this runs for every report, and a typed query costs ~1 ms of CPU in Prisma's compiler.
-  const [latest] = await tx.$queryRaw<
+  // Raw and in one round trip: this runs for every report, and a typed query costs ~1 ms of CPU in
+  // Prisma's compiler. The admin's due-date setting comes along (a primary-key lookup).
+  const [row] = await tx.$queryRaw<
     {
-      id: number;
-      status: TaskStatus;
-      version: number;
+      id: number | null;
+      status: TaskStatus | null;
       certificateSha256: string | null;
       resolvedCertificateSha256: string | null;
+      dueDays: unknown;
     }[]
-  >`SELECT "id", "status"::text AS "status", "version", "certificateSha256", "resolvedCertificateSha256"
-      FROM "RenewalTask" WHERE "hostId" = ${hostId} ORDER BY "id" DESC LIMIT 1`;
-  const decision = decideRenewalTask(latest ?? null, state, now);
+  >`SELECT t."id", t."status"::text AS "status", t."certificateSha256", t."resolvedCertificateSha256",
+           (SELECT "value" FROM "Setting" WHERE "key" = ${RENEWAL_DUE_DAYS_KEY}) AS "dueDays"
+      FROM (SELECT 1) AS one
+      LEFT JOIN LATERAL (
+        SELECT * FROM "RenewalTask" WHERE "hostId" = ${hostId} ORDER BY "id" DESC LIMIT 1
+      ) AS t ON true`;
+  const latest =
+    row?.id != null && row.status != null
+      ? {
+          id: row.id,
+          status: row.status,
+          certificateSha256: row.certificateSha256,
+          resolvedCertificateSha256: row.resolvedCertificateSha256,
+        }
+      : null;
+  const decision = decideRenewalTask(latest, state, now, { dueDaysBeforeExpiry: dueDaysFrom(row?.dueDays) });
   if (decision.kind === "none") return null;
   const taskId = await write(tx, hostId, latest?.id ?? null, decision, state, now);
   await recordChangeEvent(tx, hostId, taskId);
