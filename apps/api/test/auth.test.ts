@@ -6,7 +6,7 @@ import { pruneExpiredSessions } from "../src/services/auth/sessions";
 import { pruneRateLimitBuckets } from "../src/services/rate-limit-store";
 import { hashToken } from "../src/services/tokens";
 import { bootstrapAdmin } from "../src/services/users";
-import { cookieHeader, createTestApp, signIn, TEST_ADMIN, type TestApp } from "./support/app";
+import { cookieHeader, createTestApp, createUser, signIn, TEST_ADMIN, type TestApp } from "./support/app";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -120,18 +120,12 @@ describe("sign-in", () => {
 
   it("refuses a disabled account and ends its sessions when it is disabled", async () => {
     const admin = await t.as("admin");
-    const created = await t.app.inject({
-      method: "POST",
-      url: "/api/v1/users",
-      headers: admin.headers,
-      payload: {
-        email: "leaver@test.certfleet.local",
-        name: "Leaver",
-        role: "operator",
-        password: "leaver-password-1",
-      },
+    await createUser(t.app, admin, {
+      email: "leaver@test.certfleet.local",
+      name: "Leaver",
+      role: "operator",
+      password: "leaver-password-1",
     });
-    expect(created.statusCode).toBe(201);
     const leaver = await signIn(t.app, "leaver@test.certfleet.local", "leaver-password-1");
     const disabled = await t.app.inject({
       method: "PATCH",

@@ -6,7 +6,7 @@ import type { LightMyRequestResponse } from "fastify";
 // @ts-expect-error oidc-provider ships no type declarations
 import Provider from "oidc-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cookieHeader, createTestApp, type TestApp } from "./support/app";
+import { cookieHeader, createTestApp, createUser, type TestApp } from "./support/app";
 
 /**
  * Single sign-on against a real OpenID provider (oidc-provider) on 127.0.0.1: the browser part
@@ -292,21 +292,15 @@ describe("OIDC sign-in against a real provider", () => {
 
   it("links a local account with the same verified e-mail instead of creating another", async () => {
     const admin = await t.as("admin");
-    const created = await t.app.inject({
-      method: "POST",
-      url: "/api/v1/users",
-      headers: admin.headers,
-      payload: {
-        email: "bob@test.certfleet.local",
-        name: "Bob Local",
-        role: "lead",
-        password: "bob-local-password",
-      },
+    const bobId = await createUser(t.app, admin, {
+      email: "bob@test.certfleet.local",
+      name: "Bob Local",
+      role: "lead",
+      password: "bob-local-password",
     });
-    expect(created.statusCode).toBe(201);
     const users = await t.db.user.count();
     const session = await sessionOf(t, await signInWithSso(t, "bob"));
-    expect(session.user).toMatchObject({ id: created.json().id, name: "Bob Local", role: "lead" });
+    expect(session.user).toMatchObject({ id: bobId, name: "Bob Local", role: "lead" });
     expect(await t.db.user.count()).toBe(users);
     const row = await t.db.user.findUniqueOrThrow({ where: { email: "bob@test.certfleet.local" } });
     expect(row.oidcSubject).toBe(`${provider.issuer} bob`);

@@ -1,6 +1,6 @@
-import type { Task, TaskPage } from "@certfleet/contracts";
+import type { Task, TaskPage, UserRole } from "@certfleet/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp, type SignedIn, type TestApp } from "./support/app";
+import { createTestApp, createUser, type SignedIn, signIn, type TestApp } from "./support/app";
 import { createPki, type Pki } from "./support/reports";
 import { certificateExpiringIn, DAY, detail, move, onlyTask, report, tasksFor } from "./support/tasks";
 
@@ -22,23 +22,16 @@ beforeAll(async () => {
   [t, pki] = await Promise.all([createTestApp(), createPki()]);
   lead = await t.as("lead");
   operator = await t.as("operator");
-  const admin = await t.as("admin");
-  const created = await t.app.inject({
-    method: "POST",
-    url: "/api/v1/users",
-    headers: admin.headers,
-    payload: {
-      email: "op2@test.certfleet.local",
-      name: "Second operator",
-      role: "operator",
-      password: "second-operator-pw",
-    },
-  });
-  expect(created.statusCode).toBe(201);
-  const { signIn } = await import("./support/app");
-  otherOperator = await signIn(t.app, "op2@test.certfleet.local", "second-operator-pw");
+  otherOperator = await newUser("op2@test.certfleet.local", "operator");
 });
 afterAll(async () => t?.close());
+
+/** Another signed-in user of this role, created through the admin API. */
+async function newUser(email: string, role: UserRole): Promise<SignedIn> {
+  const password = `${role}-password-for-${email}`;
+  await createUser(t.app, await t.as("admin"), { email, name: email, role, password });
+  return signIn(t.app, email, password);
+}
 
 describe("tasks from collector reports", () => {
   it("creates one task when the bound certificate enters the warning window, and no duplicate", async () => {
@@ -204,22 +197,7 @@ describe("transitions", () => {
 
   it("gives exactly one of two leads assigning at once the task; the other gets 409 with the winner's state", async () => {
     const task = await freshTask();
-    const secondLead = await (async () => {
-      const admin = await t.as("admin");
-      await t.app.inject({
-        method: "POST",
-        url: "/api/v1/users",
-        headers: admin.headers,
-        payload: {
-          email: "lead2@test.certfleet.local",
-          name: "Second lead",
-          role: "lead",
-          password: "second-lead-password",
-        },
-      });
-      const { signIn } = await import("./support/app");
-      return signIn(t.app, "lead2@test.certfleet.local", "second-lead-password");
-    })();
+    const secondLead = await newUser("lead2@test.certfleet.local", "lead");
     const [a, b] = await Promise.all([
       move(t, lead, task, "assign", { assigneeId: operator.userId }),
       move(t, secondLead, task, "assign", { assigneeId: otherOperator.userId }),

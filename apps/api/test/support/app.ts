@@ -79,14 +79,25 @@ async function signInAs(app: FastifyInstance, role: UserRole): Promise<SignedIn>
   if (role === "admin") return admin;
   const email = `${role}@test.certfleet.local`;
   const password = `test-${role}-password`;
+  await createUser(app, admin, { email, name: `Test ${role}`, role, password });
+  return signIn(app, email, password);
+}
+
+/** Creates an account through the admin API and answers its id. */
+export async function createUser(
+  app: FastifyInstance,
+  admin: SignedIn,
+  user: { email: string; name: string; role: UserRole; password: string },
+): Promise<number> {
   const created = await app.inject({
     method: "POST",
     url: "/api/v1/users",
     headers: admin.headers,
-    payload: { email, name: `Test ${role}`, role, password },
+    payload: user,
   });
-  if (created.statusCode !== 201) throw new Error(`creating ${role}: ${created.statusCode} ${created.body}`);
-  return signIn(app, email, password);
+  if (created.statusCode !== 201)
+    throw new Error(`creating ${user.email}: ${created.statusCode} ${created.body}`);
+  return created.json<{ id: number }>().id;
 }
 
 export async function signIn(app: FastifyInstance, email: string, password: string): Promise<SignedIn> {

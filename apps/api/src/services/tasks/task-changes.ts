@@ -39,9 +39,18 @@ async function conflict(tx: Tx, id: number, editor: TaskEditor, detail: string):
   return new ProblemError(409, "Task changed meanwhile", detail, undefined, { current });
 }
 
-async function lockedRow(tx: Tx, id: number): Promise<TaskRow> {
+/** The task as the caller last saw it: 404 when it is gone, 409 (with the task now) when it moved on. */
+async function taskAtVersion(tx: Tx, id: number, version: number, editor: TaskEditor): Promise<TaskRow> {
   const row = await tx.renewalTask.findUnique({ where: { id }, select: TASK_SELECT });
   if (!row) throw new ProblemError(404, "Task not found", `No renewal task with id ${id}.`);
+  if (row.version !== version) {
+    throw await conflict(
+      tx,
+      id,
+      editor,
+      `You saw version ${version}; the task is at version ${row.version}.`,
+    );
+  }
   return row;
 }
 
@@ -99,15 +108,7 @@ export async function transitionTask(
   body: TaskTransitionBody,
 ): Promise<Task> {
   const taskId = await db.$transaction(async (tx) => {
-    const row = await lockedRow(tx, id);
-    if (row.version !== body.version) {
-      throw await conflict(
-        tx,
-        id,
-        editor,
-        `You saw version ${body.version}; the task is at version ${row.version}.`,
-      );
-    }
+    const row = await taskAtVersion(tx, id, body.version, editor);
     const check = checkTransition({ status: row.status, assigneeId: row.assigneeId }, body.action, {
       userId: editor.user.id,
       role: editor.user.role,
@@ -149,15 +150,7 @@ export async function updateTask(
   body: TaskUpdateBody,
 ): Promise<Task> {
   await db.$transaction(async (tx) => {
-    const row = await lockedRow(tx, id);
-    if (row.version !== body.version) {
-      throw await conflict(
-        tx,
-        id,
-        editor,
-        `You saw version ${body.version}; the task is at version ${row.version}.`,
-      );
-    }
+    const row = await taskAtVersion(tx, id, body.version, editor);
     if (!isOpenTaskStatus(row.status)) {
       throw await conflict(tx, id, editor, `A task that is ${row.status} cannot be edited; reopen it first.`);
     }

@@ -4,7 +4,7 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useMemo } from "react";
 import { PageHeader } from "@/components/ui/page-header";
-import { EmptyState, QueryError, SkeletonCard } from "@/components/ui/query-state";
+import { EmptyState, LoadMore, QueryStates } from "@/components/ui/query-state";
 import { auditQuery } from "@/lib/admin-api";
 import {
   type AuditFilters,
@@ -48,54 +48,38 @@ export function AuditLog() {
       </PageHeader>
       {/* Keyed by the URL, so the back button resets what the inputs show. */}
       <AuditFilterForm key={search} filters={filters} onApply={apply} />
-      {query.isPending ? (
-        <SkeletonCard label="Loading the audit log" lines={8} />
-      ) : query.isError ? (
-        <QueryError
-          error={query.error}
-          what="the audit log"
-          onRetry={() => void query.refetch()}
-          retrying={query.isFetching}
-        />
-      ) : query.data.pages[0]?.items.length === 0 ? (
-        <EmptyState title="No entries match">Widen the dates or clear a filter.</EmptyState>
-      ) : (
-        <section className="card table-card" aria-label="Audit entries">
-          <div className="table-scroll">
-            <table className="data-table audit-table">
-              <thead>
-                <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">Actor</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Entity</th>
-                  <th scope="col">IP</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Details</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {query.data.pages.flatMap((page) =>
-                  page.items.map((entry) => <AuditRow key={entry.id} entry={entry} />),
-                )}
-              </tbody>
-            </table>
-          </div>
-          <div className="table-footer">
-            {query.hasNextPage ? (
-              <button
-                type="button"
-                className="button button-secondary"
-                onClick={() => void query.fetchNextPage()}
-                disabled={query.isFetchingNextPage}
-              >
-                {query.isFetchingNextPage ? "Loading…" : "Load more"}
-              </button>
-            ) : null}
-          </div>
-        </section>
-      )}
+      <QueryStates query={query} what="the audit log" lines={8}>
+        {(data) =>
+          data.pages[0]?.items.length === 0 ? (
+            <EmptyState title="No entries match">Widen the dates or clear a filter.</EmptyState>
+          ) : (
+            <section className="card table-card" aria-label="Audit entries">
+              <div className="table-scroll">
+                <table className="data-table audit-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">Time</th>
+                      <th scope="col">Actor</th>
+                      <th scope="col">Action</th>
+                      <th scope="col">Entity</th>
+                      <th scope="col">IP</th>
+                      <th scope="col">
+                        <span className="visually-hidden">Details</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.pages.flatMap((page) =>
+                      page.items.map((entry) => <AuditRow key={entry.id} entry={entry} />),
+                    )}
+                  </tbody>
+                </table>
+              </div>
+              <LoadMore query={query} />
+            </section>
+          )
+        }
+      </QueryStates>
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
 import { describedBy, Field, MutationError } from "@/components/ui/form-bits";
 import { PageHeader } from "@/components/ui/page-header";
-import { QueryError, SkeletonCard } from "@/components/ui/query-state";
+import { QueryStates } from "@/components/ui/query-state";
 import { settingsQuery } from "@/lib/admin-api";
 import { fieldErrors } from "@/lib/field-errors";
 import { formatDateTime } from "@/lib/format";
@@ -21,18 +21,9 @@ export function SettingsAdmin() {
         Changes apply at once on every API instance and are recorded in the audit log. Other settings are
         environment variables (see the README).
       </PageHeader>
-      {query.isPending ? (
-        <SkeletonCard label="Loading settings" lines={3} />
-      ) : query.isError ? (
-        <QueryError
-          error={query.error}
-          what="the settings"
-          onRetry={() => void query.refetch()}
-          retrying={query.isFetching}
-        />
-      ) : (
-        <RenewalSettingsForm settings={query.data} />
-      )}
+      <QueryStates query={query} what="the settings" lines={3}>
+        {(data) => <RenewalSettingsForm settings={data} />}
+      </QueryStates>
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { type FormEvent, useId, useState } from "react";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Field, MutationError } from "@/components/ui/form-bits";
 import { PageHeader } from "@/components/ui/page-header";
-import { EmptyState, QueryError, SkeletonCard } from "@/components/ui/query-state";
+import { EmptyState, QueryStates } from "@/components/ui/query-state";
 import { tokensQuery } from "@/lib/admin-api";
 import { fieldErrors } from "@/lib/field-errors";
 import { formatDateTime, formatRelative } from "@/lib/format";
@@ -24,43 +24,40 @@ export function TokensAdmin() {
         token may have leaked.
       </PageHeader>
       <TokenCreateForm />
-      {query.isPending ? (
-        <SkeletonCard label="Loading collector tokens" lines={5} />
-      ) : query.isError ? (
-        <QueryError
-          error={query.error}
-          what="the collector tokens"
-          onRetry={() => void query.refetch()}
-          retrying={query.isFetching}
-        />
-      ) : query.data.items.length === 0 ? (
-        <EmptyState title="No collector tokens yet">Create one for each place a collector runs.</EmptyState>
-      ) : (
-        <section className="card table-card" aria-label="Collector tokens">
-          <div className="table-scroll">
-            <table className="data-table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Hint</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Created by</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {query.data.items.map((token) => (
-                  <TokenRow key={token.id} token={token} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </section>
-      )}
+      <QueryStates query={query} what="the collector tokens" lines={5}>
+        {(data) =>
+          data.items.length === 0 ? (
+            <EmptyState title="No collector tokens yet">
+              Create one for each place a collector runs.
+            </EmptyState>
+          ) : (
+            <section className="card table-card" aria-label="Collector tokens">
+              <div className="table-scroll">
+                <table className="data-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">Name</th>
+                      <th scope="col">Hint</th>
+                      <th scope="col">Created</th>
+                      <th scope="col">Created by</th>
+                      <th scope="col">Last used</th>
+                      <th scope="col">Status</th>
+                      <th scope="col">
+                        <span className="visually-hidden">Actions</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.items.map((token) => (
+                      <TokenRow key={token.id} token={token} />
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </section>
+          )
+        }
+      </QueryStates>
     </div>
   );
 }

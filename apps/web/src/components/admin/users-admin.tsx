@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { PageHeader } from "@/components/ui/page-header";
-import { EmptyState, QueryError, SkeletonCard } from "@/components/ui/query-state";
+import { EmptyState, QueryStates } from "@/components/ui/query-state";
 import { usersQuery } from "@/lib/admin-api";
 import { useSession } from "@/lib/session";
 import { UserCreateForm } from "./user-create-form";
@@ -18,42 +18,37 @@ export function UsersAdmin() {
         People who sign in to certfleet. Disabling someone also signs them out everywhere.
       </PageHeader>
       <UserCreateForm />
-      {query.isPending ? (
-        <SkeletonCard label="Loading users" lines={6} />
-      ) : query.isError ? (
-        <QueryError
-          error={query.error}
-          what="the users"
-          onRetry={() => void query.refetch()}
-          retrying={query.isFetching}
-        />
-      ) : query.data.items.length === 0 ? (
-        <EmptyState title="No users yet" />
-      ) : (
-        <section className="card table-card" aria-label="Users">
-          <div className="table-scroll">
-            <table className="data-table">
-              <thead>
-                <tr>
-                  <th scope="col">E-mail</th>
-                  <th scope="col">Name</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Last sign-in</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {query.data.items.map((user) => (
-                  <UserRow key={user.id} user={user} isSelf={user.id === session?.user.id} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </section>
-      )}
+      <QueryStates query={query} what="the users" lines={6}>
+        {(data) =>
+          data.items.length === 0 ? (
+            <EmptyState title="No users yet" />
+          ) : (
+            <section className="card table-card" aria-label="Users">
+              <div className="table-scroll">
+                <table className="data-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">E-mail</th>
+                      <th scope="col">Name</th>
+                      <th scope="col">Role</th>
+                      <th scope="col">Status</th>
+                      <th scope="col">Last sign-in</th>
+                      <th scope="col">
+                        <span className="visually-hidden">Actions</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.items.map((user) => (
+                      <UserRow key={user.id} user={user} isSelf={user.id === session?.user.id} />
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </section>
+          )
+        }
+      </QueryStates>
     </div>
   );
 }

@@ -3,26 +3,15 @@
 import { useQuery } from "@tanstack/react-query";
 import { SkeletonCard } from "@/components/ui/query-state";
 import { formatCount } from "@/lib/format";
-import type { TaskListParams } from "@/lib/query-keys";
 import { BOARD_LIMIT, taskBoardQuery } from "@/lib/task-api";
 import { TASK_STATUS_LABEL } from "@/lib/task-labels";
-import { boardColumns, type TasksUrlState } from "@/lib/task-query";
+import { boardColumns } from "@/lib/task-query";
 import { TaskCard } from "./task-card";
 import { TasksEmpty, TasksError } from "./tasks-states";
-import type { Selection, SetTasksState } from "./tasks-view";
+import type { TaskViewProps } from "./tasks-view";
 
 /** Columns per status, in the order work flows; one request of up to BOARD_LIMIT tasks. */
-export function TaskBoard({
-  state,
-  params,
-  setState,
-  selection,
-}: {
-  state: TasksUrlState;
-  params: TaskListParams;
-  setState: SetTasksState;
-  selection: Selection | undefined;
-}) {
+export function TaskBoard({ state, params, setState, selection }: TaskViewProps) {
   const query = useQuery(taskBoardQuery(params));
   if (query.isPending) return <SkeletonCard label="Loading tasks" lines={6} />;
   if (query.isError) return <TasksError query={query} />;

@@ -2,27 +2,15 @@
 
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { SkeletonCard } from "@/components/ui/query-state";
+import { LoadMore, SkeletonCard } from "@/components/ui/query-state";
 import { formatCount, sentence } from "@/lib/format";
-import type { TaskListParams } from "@/lib/query-keys";
 import { taskListQuery } from "@/lib/task-api";
-import type { TasksUrlState } from "@/lib/task-query";
 import { AssigneeName, DueDate, PriorityTag, TaskStatusBadge } from "./task-bits";
 import { TasksEmpty, TasksError } from "./tasks-states";
-import type { Selection, SetTasksState } from "./tasks-view";
+import type { TaskViewProps } from "./tasks-view";
 
 /** The list view: a table, a page at a time ("Load more"), soonest due first as the API sorts. */
-export function TaskList({
-  state,
-  params,
-  setState,
-  selection,
-}: {
-  state: TasksUrlState;
-  params: TaskListParams;
-  setState: SetTasksState;
-  selection: Selection | undefined;
-}) {
+export function TaskList({ state, params, setState, selection }: TaskViewProps) {
   const query = useInfiniteQuery(taskListQuery(params));
   if (query.isPending) return <SkeletonCard label="Loading tasks" lines={8} />;
   if (query.isError) return <TasksError query={query} />;
@@ -94,18 +82,7 @@ export function TaskList({
           </tbody>
         </table>
       </div>
-      <div className="table-footer">
-        {query.hasNextPage ? (
-          <button
-            type="button"
-            className="button button-secondary"
-            onClick={() => void query.fetchNextPage()}
-            disabled={query.isFetchingNextPage}
-          >
-            {query.isFetchingNextPage ? "Loading…" : "Load more"}
-          </button>
-        ) : null}
-      </div>
+      <LoadMore query={query} />
     </section>
   );
 }

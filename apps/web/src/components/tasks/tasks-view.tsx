@@ -3,6 +3,7 @@
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { startTransition, useCallback, useMemo, useOptimistic, useState } from "react";
 import { PageHeader } from "@/components/ui/page-header";
+import type { TaskListParams } from "@/lib/query-keys";
 import { roleAtLeast } from "@/lib/roles";
 import { useSession } from "@/lib/session";
 import {
@@ -24,6 +25,15 @@ export interface Selection {
   ids: ReadonlySet<number>;
   toggle: (id: number) => void;
   replace: (ids: ReadonlySet<number>) => void;
+}
+
+/** What the board and the list views both take. */
+export interface TaskViewProps {
+  state: TasksUrlState;
+  params: TaskListParams;
+  setState: SetTasksState;
+  /** Present for leads, who can select tasks for bulk assignment. */
+  selection: Selection | undefined;
 }
 
 /** `/tasks`: renewal work as a board by status or a list; view and filters are the URL. */

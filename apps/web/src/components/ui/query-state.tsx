@@ -146,3 +146,62 @@ export function SkeletonCard({
     </div>
   );
 }
+
+/** The parts of a React Query result (plain or infinite) that its loading and error states need. */
+interface QueryLike<T> {
+  isPending: boolean;
+  isError: boolean;
+  isFetching: boolean;
+  error: unknown;
+  data: T | undefined;
+  refetch: () => unknown;
+}
+
+/** A skeleton while loading, the API's error with a retry on failure, else `children(data)`. */
+export function QueryStates<T>({
+  query,
+  what,
+  lines,
+  children,
+}: {
+  query: QueryLike<T>;
+  /** "the users": what is loading, for the skeleton's label and the error's heading. */
+  what: string;
+  lines?: number;
+  children: (data: T) => ReactNode;
+}) {
+  if (query.isPending) return <SkeletonCard label={`Loading ${what}`} lines={lines} />;
+  if (query.isError || query.data === undefined) {
+    return (
+      <QueryError
+        error={query.error}
+        what={what}
+        onRetry={() => void query.refetch()}
+        retrying={query.isFetching}
+      />
+    );
+  }
+  return <>{children(query.data)}</>;
+}
+
+/** "Load more" under a list read page by page (an infinite query). */
+export function LoadMore({
+  query,
+}: {
+  query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown };
+}) {
+  return (
+    <div className="table-footer">
+      {query.hasNextPage ? (
+        <button
+          type="button"
+          className="button button-secondary"
+          onClick={() => void query.fetchNextPage()}
+          disabled={query.isFetchingNextPage}
+        >
+          {query.isFetchingNextPage ? "Loading…" : "Load more"}
+        </button>
+      ) : null}
+    </div>
+  );
+}
