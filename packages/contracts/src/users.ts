@@ -1,5 +1,5 @@
 import { type Static, Type } from "typebox";
-import { EmailSchema, UserRoleSchema } from "./auth";
+import { EmailSchema, SessionUserSchema, UserRoleSchema } from "./auth";
 import { DateTime, Nullable } from "./schema-helpers";
 
 /** Long enough that argon2id plus the login rate limit make guessing pointless. */
@@ -46,12 +46,7 @@ export type UserUpdate = Static<typeof UserUpdateSchema>;
 
 export const UserIdParamsSchema = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
-/** People a lead can assign renewal work to (operators and above, not disabled). */
-export const AssigneeSchema = Type.Object({
-  id: Type.Integer(),
-  email: Type.String(),
-  name: Type.String(),
-  role: UserRoleSchema,
-});
+/** People a lead can assign renewal work to (operators and above, not disabled): who they are, as a session names them. */
+export const AssigneeSchema = SessionUserSchema;
 export type Assignee = Static<typeof AssigneeSchema>;
 export const AssigneeListSchema = Type.Object({ items: Type.Array(AssigneeSchema) });

@@ -3,6 +3,7 @@
 import type { Task, TaskAction, TaskDetail, TaskTransitionBody } from "@certfleet/contracts";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
+import { AssigneeSelect } from "@/components/tasks/assignee-select";
 import { ApiError } from "@/lib/api";
 import { taskKeys } from "@/lib/query-keys";
 import { useSend } from "@/lib/session";
@@ -65,19 +66,12 @@ export function TaskActions({ task, onConflict }: { task: TaskDetail; onConflict
         {canAssign ? (
           <div className="assign-control">
             <label htmlFor={`${id}-assignee`}>Assignee</label>
-            <select
+            <AssigneeSelect
               id={`${id}-assignee`}
-              className="input input-inline"
+              people={people.data?.items}
               value={assigneeId}
-              onChange={(event) => setAssigneeId(event.target.value)}
-            >
-              <option value="">Choose a person…</option>
-              {people.data?.items.map((person) => (
-                <option key={person.id} value={String(person.id)}>
-                  {person.name} ({person.email})
-                </option>
-              ))}
-            </select>
+              onChange={setAssigneeId}
+            />
             <button
               type="button"
               className="button"

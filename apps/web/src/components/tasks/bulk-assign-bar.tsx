@@ -7,6 +7,7 @@ import { ApiError } from "@/lib/api";
 import { taskKeys } from "@/lib/query-keys";
 import { useSend } from "@/lib/session";
 import { assigneesQuery } from "@/lib/task-api";
+import { AssigneeSelect } from "./assignee-select";
 import type { Selection } from "./tasks-view";
 
 /** "Assign N selected to …": one request for many tasks; tasks that could not be assigned are listed. */
@@ -47,20 +48,12 @@ export function BulkAssignBar({ selection }: { selection: Selection }) {
           <label htmlFor={`${id}-assignee`} className="visually-hidden">
             Bulk assignee
           </label>
-          <select
+          <AssigneeSelect
             id={`${id}-assignee`}
-            className="input input-inline"
+            people={people.data?.items}
             value={assigneeId}
-            required
-            onChange={(event) => setAssigneeId(event.target.value)}
-          >
-            <option value="">Choose a person…</option>
-            {people.data?.items.map((person) => (
-              <option key={person.id} value={String(person.id)}>
-                {person.name} ({person.email})
-              </option>
-            ))}
-          </select>
+            onChange={setAssigneeId}
+          />
           <button type="submit" className="button" disabled={assign.isPending || assigneeId === ""}>
             {assign.isPending ? "Assigning…" : "Assign selected"}
           </button>
