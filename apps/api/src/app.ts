@@ -41,6 +41,8 @@ export async function buildApp(
   // openapi before auth: the docs routes it adds are public and predate the access-policy check.
   await app.register(openapi);
   await app.register(auth);
+  // Before the routes: the host routes drop their cached summary when the hub hears of changes.
+  await app.register(stream, { databaseUrl: appContext.databaseUrl });
   await app.register(healthRoutes);
   await app.register(reportRoutes);
   await app.register(hostRoutes);
@@ -53,6 +55,5 @@ export async function buildApp(
   await app.register(taskRoutes);
   await app.register(auditRoutes);
   await app.register(settingRoutes);
-  await app.register(stream, { databaseUrl: appContext.databaseUrl });
   return app;
 }

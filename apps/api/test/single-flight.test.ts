@@ -30,4 +30,13 @@ describe("singleFlight", () => {
     fail = false;
     expect(await flaky()).toBe("ok");
   });
+
+  it("computes afresh after invalidate, even while the old result is young", async () => {
+    let runs = 0;
+    const get = singleFlight(async () => ++runs, 60_000);
+    expect(await get()).toBe(1);
+    expect(await get()).toBe(1);
+    get.invalidate();
+    expect(await get()).toBe(2);
+  });
 });

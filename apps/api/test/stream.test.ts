@@ -1,4 +1,4 @@
-import type { StreamMessage } from "@certfleet/contracts";
+import type { StreamMessage, Summary } from "@certfleet/contracts";
 import { createDatabaseClient } from "@certfleet/db";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -53,7 +53,8 @@ const updatedFor = (fqdn: string) => (m: StreamMessage) => m.type === "host.upda
 let viewerCookie = "";
 
 beforeAll(async () => {
-  [t, pki] = await Promise.all([createTestApp(), createPki()]);
+  // A long summary cache: the push must invalidate it, not time.
+  [t, pki] = await Promise.all([createTestApp({ CERTFLEET_SUMMARY_MAX_AGE_MS: "60000" }), createPki()]);
   viewerCookie = (await t.as("viewer")).headers.cookie;
   await t.app.listen({ host: "127.0.0.1", port: 0 });
   // A second API instance on the same database, as behind a load balancer.
@@ -159,6 +160,17 @@ describe("GET /api/v1/stream", () => {
       socket.on("open", () => resolve(101));
     });
     expect(status).toBe(401);
+  });
+
+  it("never answers the refetch a push triggers with a summary computed before the change", async () => {
+    const client = await connect(t.app);
+    await client.next((m) => m.type === "hello");
+    const before = (await t.get("/api/v1/summary")).json<Summary>();
+    await postHost(t, pki, { fqdn: "summary-fresh.contoso.com", expiresInDays: -2 });
+    await client.next(updatedFor("summary-fresh.contoso.com"));
+    const after = (await t.get("/api/v1/summary")).json<Summary>();
+    const errors = (summary: Summary) => summary.byStatus.find((count) => count.key === "error")?.count ?? 0;
+    expect(errors(after)).toBe(errors(before) + 1);
   });
 
   it("refuses a malformed since with a 400 before upgrading", async () => {

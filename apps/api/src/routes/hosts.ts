@@ -14,6 +14,8 @@ import { singleFlight } from "../services/single-flight";
 
 const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const summary = singleFlight(() => estateSummary(app.db, app.estateClock()), app.config.summaryMaxAgeMs);
+  // A summary computed before a report must not answer the refetch that report's push triggers.
+  app.changeHub.onChanges(summary.invalidate);
 
   app.get(
     "/api/v1/summary",

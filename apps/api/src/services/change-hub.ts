@@ -33,6 +33,7 @@ export class ChangeHub {
   private drainAgain = false;
   private stopped = false;
   private timers: NodeJS.Timeout[] = [];
+  private readonly changeListeners = new Set<() => void>();
 
   constructor(
     private readonly db: Database,
@@ -73,6 +74,15 @@ export class ChangeHub {
     }
     this.clients.add(client);
     return () => this.clients.delete(client);
+  }
+
+  /**
+   * Called when this instance learns of new changes, before it pushes them to its clients, so a cache
+   * dropped here is never served to a browser refetching because of the push.
+   */
+  onChanges(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   get clientCount(): number {
@@ -134,6 +144,7 @@ export class ChangeHub {
     for (;;) {
       const { messages, lastEventId, complete } = await this.messagesAfter(this.lastId, null);
       if (lastEventId <= this.lastId) return;
+      for (const listener of this.changeListeners) listener();
       for (const client of this.clients) {
         for (const message of messages) this.deliver(client, message);
         client.lastSent = Math.max(client.lastSent, lastEventId);
