@@ -42,7 +42,7 @@ export default fp(
         schema: {
           tags: ["estate"],
           summary:
-            "WebSocket of live changes: hello, then host.updated per accepted report (resync when too far behind)",
+            "WebSocket of live changes: hello, then host.updated per accepted report and task.updated per task change (resync when too far behind)",
           querystring: StreamQuerySchema,
         },
       },
