@@ -78,8 +78,6 @@ export default defineConfig({
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
   timeout: 60_000,
-  // Benchmarks (tests tagged @bench) run only with `pnpm bench:live`.
-  ...(process.env.CERTFLEET_E2E_BENCH ? { grep: /@bench/ } : { grepInvert: /@bench/ }),
   expect: { timeout: 15_000 },
   reporter: [["list"], ["html", { outputFolder: "playwright-report", open: "never" }]],
   use: {
@@ -93,6 +91,8 @@ export default defineConfig({
     {
       name: "chromium",
       dependencies: ["setup"],
+      // Benchmarks (tests tagged @bench) run only with `pnpm bench:live`; the setup project always runs.
+      ...(process.env.CERTFLEET_E2E_BENCH ? { grep: /@bench/ } : { grepInvert: /@bench/ }),
       use: {
         ...devices["Desktop Chrome"],
         storageState: ADMIN_STATE,
