@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastif
 import auth from "./plugins/auth";
 import context, { type AppContext } from "./plugins/context";
 import errors from "./plugins/errors";
+import jobs from "./plugins/jobs";
 import openapi from "./plugins/openapi";
 import stream from "./plugins/stream";
 import auditRoutes from "./routes/audit";
@@ -43,6 +44,7 @@ export async function buildApp(
   await app.register(auth);
   // Before the routes: the host routes drop their cached summary when the hub hears of changes.
   await app.register(stream, { databaseUrl: appContext.databaseUrl });
+  await app.register(jobs, { databaseUrl: appContext.databaseUrl });
   await app.register(healthRoutes);
   await app.register(reportRoutes);
   await app.register(hostRoutes);

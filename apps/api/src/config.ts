@@ -21,6 +21,8 @@ export interface Config {
   /** Load the demo estate at start-up (default: on for the embedded database, off with DATABASE_URL). */
   seedDemo: boolean;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Run the job queue (scheduled reports, notifications) on this instance. */
+  jobs: boolean;
   auth: AuthConfig;
 }
 
@@ -75,6 +77,7 @@ export function loadConfig(env: Env = process.env): Config {
     summaryMaxAgeMs: integer(env, "CERTFLEET_SUMMARY_MAX_AGE_MS", 1000, 0, 60_000),
     seedDemo: boolean(env, "CERTFLEET_SEED_DEMO", databaseUrl === null),
     logLevel: oneOf(env, "LOG_LEVEL", "info", ["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+    jobs: boolean(env, "CERTFLEET_JOBS", true),
     auth: {
       bootstrapAdmin: bootstrapAdmin(env),
       sessionHours: integer(env, "CERTFLEET_SESSION_HOURS", 12, 1, 24 * 30),

@@ -41,7 +41,13 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     ),
   );
   const databaseUrl = withDatabase(adminUrl, database);
-  const config: Config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: "silent", ...env });
+  const config: Config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: "silent",
+    // The job queue creates its own schema on start; tests that need it turn it on.
+    CERTFLEET_JOBS: "false",
+    ...env,
+  });
   const db = createDatabaseClient(databaseUrl, 4);
   const token = `test-${randomBytes(24).toString("hex")}`;
   await ensureCollectorToken(db, token, "test collector");
