@@ -10,6 +10,27 @@ export {
   parseCertificate,
   windowsKeyUsageFromX509Flags,
 } from "./certificate";
+export { canonicalJson, compareCodePoints } from "./compliance/canonical";
+export {
+  addToComplianceTotals,
+  ComplianceHasher,
+  complianceContentHash,
+  complianceContentParts,
+  complianceRowJson,
+  emptyComplianceTotals,
+  isComplianceException,
+  sortComplianceFindings,
+} from "./compliance/content";
+export { CRON_FIELDS, cronProblem } from "./compliance/cron";
+export {
+  type ComparedRow,
+  type ComplianceChange,
+  type ComplianceRowsDiff,
+  compareComplianceStates,
+  complianceHostState,
+  diffComplianceRows,
+  type StateByFqdn,
+} from "./compliance/diff";
 export { evaluateHost, sortFindings, statusOf } from "./evaluate";
 export {
   DAY_MS,
@@ -30,6 +51,23 @@ export {
   normalizeHostName,
   type ScomName,
 } from "./names";
+export { groupIntoMessages } from "./notifications/digest";
+export {
+  type BoundCertificate,
+  crossedThreshold,
+  type DueExpiry,
+  dueExpiryNotifications,
+} from "./notifications/expiry-due";
+export { type ErrorFinding, newErrorFindings, newErrorKey } from "./notifications/new-errors";
+export {
+  checkThresholds,
+  DEFAULT_NOTIFICATION_THRESHOLDS,
+  MAX_NOTIFICATION_THRESHOLDS,
+  MAX_THRESHOLD_DAYS,
+  MIN_THRESHOLD_DAYS,
+  type ThresholdCheck,
+  thresholdsFrom,
+} from "./notifications/thresholds";
 export {
   type CertReqHost,
   CertReqInputError,
