@@ -9,8 +9,11 @@ import stream from "./plugins/stream";
 import auditRoutes from "./routes/audit";
 import authRoutes from "./routes/auth";
 import certificateRoutes from "./routes/certificates";
+import complianceRoutes from "./routes/compliance";
+import exportRoutes from "./routes/exports";
 import healthRoutes from "./routes/health";
 import hostRoutes from "./routes/hosts";
+import notificationRoutes from "./routes/notifications";
 import oidcRoutes from "./routes/oidc";
 import reportRoutes from "./routes/reports";
 import ruleRoutes from "./routes/rules";
@@ -57,5 +60,8 @@ export async function buildApp(
   await app.register(taskRoutes);
   await app.register(auditRoutes);
   await app.register(settingRoutes);
+  await app.register(exportRoutes);
+  await app.register(complianceRoutes);
+  await app.register(notificationRoutes);
   return app;
 }

@@ -24,6 +24,15 @@ export interface Config {
   /** Run the job queue (scheduled reports, notifications) on this instance. */
   jobs: boolean;
   auth: AuthConfig;
+  notifications: NotificationsConfig;
+}
+
+/** Where notification e-mail goes out, and what links in messages point at. */
+export interface NotificationsConfig {
+  /** Null: e-mail channels are refused (webhooks still work). The URL may carry credentials: never log or return it. */
+  smtp: { url: string; from: string } | null;
+  /** The web app's public address, for links to host pages in messages. */
+  publicUrl: string;
 }
 
 export interface AuthConfig {
@@ -85,7 +94,48 @@ export function loadConfig(env: Env = process.env): Config {
       loginAttemptsPer15Minutes: integer(env, "CERTFLEET_LOGIN_ATTEMPTS", 10, 1, 1000),
       oidc: oidc(env),
     },
+    notifications: {
+      smtp: smtp(env),
+      publicUrl: publicUrl(
+        env,
+        "CERTFLEET_PUBLIC_URL",
+        `http://localhost:${integer(env, "WEB_PORT", 3000, 1, 65535)}`,
+      ),
+    },
   };
+}
+
+/** CERTFLEET_SMTP_URL (smtp:// or smtps://, credentials in the URL) and CERTFLEET_SMTP_FROM go together. */
+function smtp(env: Env): NotificationsConfig["smtp"] {
+  const url = raw(env, "CERTFLEET_SMTP_URL");
+  const from = raw(env, "CERTFLEET_SMTP_FROM");
+  if (url === undefined && from === undefined) return null;
+  if (url === undefined) throw new ConfigError("CERTFLEET_SMTP_URL", "must be set with CERTFLEET_SMTP_FROM");
+  if (from === undefined) throw new ConfigError("CERTFLEET_SMTP_FROM", "must be set with CERTFLEET_SMTP_URL");
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // Never echo the value: it may hold the SMTP password.
+    throw new ConfigError(
+      "CERTFLEET_SMTP_URL",
+      "must be a URL such as smtp://user:password@mail.example.com:587",
+    );
+  }
+  if (parsed.protocol !== "smtp:" && parsed.protocol !== "smtps:")
+    throw new ConfigError("CERTFLEET_SMTP_URL", `must use smtp:// or smtps://, got "${parsed.protocol}"`);
+  if (!parsed.hostname) throw new ConfigError("CERTFLEET_SMTP_URL", "must name the mail server's host");
+  // "certfleet <certfleet@example.com>" or a bare address.
+  const address = /<([^<>]+)>\s*$/.exec(from)?.[1] ?? from;
+  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(address))
+    throw new ConfigError("CERTFLEET_SMTP_FROM", `must be an e-mail address, got "${from}"`);
+  return { url, from };
+}
+
+function publicUrl(env: Env, name: string, fallback: string): string {
+  if (raw(env, name) === undefined) return fallback;
+  httpUrl(env, name);
+  return (raw(env, name) as string).replace(/\/+$/, "");
 }
 
 function bootstrapAdmin(env: Env): AuthConfig["bootstrapAdmin"] {

@@ -1,0 +1,205 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type {
+  NotificationChannel,
+  NotificationChannelCreate,
+  NotificationChannelCreated,
+  NotificationChannelKind,
+  NotificationChannelUpdate,
+  NotificationHistoryItem,
+  NotificationStatus,
+} from "@certfleet/contracts";
+import type { NotificationChannel as ChannelRow, Database } from "@certfleet/db";
+import type { NotificationsConfig } from "../../config";
+import { ProblemError } from "../../problem";
+import { type AuditActor, recordAudit } from "../audit";
+import { attemptDelivery } from "./delivery";
+import { HISTORY_FIELDS, toHistoryItem } from "./history";
+import type { TestItem } from "./messages";
+
+const MAX_RECIPIENTS = 50;
+const EMAIL = /^[^\s@,<>]+@[^\s@,<>]+\.[^\s@,<>]+$/;
+
+function invalidTarget(message: string): ProblemError {
+  return new ProblemError(422, "Invalid channel target", `target ${message}`, [{ field: "target", message }]);
+}
+
+function smtpMissing(): ProblemError {
+  return new ProblemError(
+    422,
+    "E-mail is not configured",
+    "Set CERTFLEET_SMTP_URL and CERTFLEET_SMTP_FROM on the API to use e-mail channels; webhooks work without them.",
+    [{ field: "kind", message: "e-mail needs SMTP settings (CERTFLEET_SMTP_URL, CERTFLEET_SMTP_FROM)" }],
+  );
+}
+
+/** Checks and normalises a target for its kind: "a@x.com, b@y.com", or an http(s) URL. */
+export function normalizeTarget(kind: NotificationChannelKind, target: string): string {
+  if (kind === "email") {
+    const addresses = target
+      .split(",")
+      .map((address) => address.trim().toLowerCase())
+      .filter(Boolean);
+    if (addresses.length === 0) throw invalidTarget("must list at least one e-mail address");
+    if (addresses.length > MAX_RECIPIENTS)
+      throw invalidTarget(`must list at most ${MAX_RECIPIENTS} addresses`);
+    const bad = addresses.find((address) => !EMAIL.test(address));
+    if (bad) throw invalidTarget(`"${bad}" is not an e-mail address`);
+    return [...new Set(addresses)].join(", ");
+  }
+  let url: URL;
+  try {
+    url = new URL(target.trim());
+  } catch {
+    throw invalidTarget("must be an http(s) URL");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw invalidTarget("must be an http(s) URL");
+  return url.toString();
+}
+
+function toChannel(
+  row: ChannelRow,
+  last: { status: string; createdAt: Date } | undefined,
+): NotificationChannel {
+  return {
+    id: row.id,
+    kind: row.kind as NotificationChannelKind,
+    name: row.name,
+    target: row.target,
+    digest: row.digest,
+    notifyNewErrors: row.notifyNewErrors,
+    enabled: row.enabled,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    lastDelivery: last
+      ? { status: last.status as NotificationStatus, at: last.createdAt.toISOString() }
+      : null,
+  };
+}
+
+export async function listChannels(db: Database): Promise<NotificationChannel[]> {
+  const rows = await db.notificationChannel.findMany({ orderBy: { id: "asc" } });
+  // The newest message of each channel, one index probe per channel (history can be long).
+  const last = await db.$queryRaw<{ channelId: number; status: string; createdAt: Date }[]>`
+    SELECT DISTINCT ON ("channelId") "channelId", "status", "createdAt"
+    FROM "NotificationSent" ORDER BY "channelId", "id" DESC`;
+  const byChannel = new Map(last.map((row) => [row.channelId, row]));
+  return rows.map((row) => toChannel(row, byChannel.get(row.id)));
+}
+
+async function findChannel(db: Pick<Database, "notificationChannel">, id: number): Promise<ChannelRow> {
+  const row = await db.notificationChannel.findUnique({ where: { id } });
+  if (!row) throw new ProblemError(404, "Channel not found", `No notification channel with id ${id}.`);
+  return row;
+}
+
+/** A new channel; a webhook's signing secret is in the answer and nowhere else the API shows. */
+export async function createChannel(
+  db: Database,
+  config: NotificationsConfig,
+  actor: AuditActor,
+  input: NotificationChannelCreate,
+): Promise<NotificationChannelCreated> {
+  if (input.kind === "email" && !config.smtp) throw smtpMissing();
+  const target = normalizeTarget(input.kind, input.target);
+  const secret = input.kind === "webhook" ? `whsec_${randomBytes(32).toString("base64url")}` : null;
+  return db.$transaction(async (tx) => {
+    const row = await tx.notificationChannel.create({
+      data: {
+        kind: input.kind,
+        name: input.name.trim(),
+        target,
+        secret,
+        digest: input.digest ?? false,
+        notifyNewErrors: input.notifyNewErrors ?? false,
+        enabled: input.enabled ?? true,
+      },
+    });
+    const created = toChannel(row, undefined);
+    await recordAudit(tx, actor, {
+      action: "channel.create",
+      entityType: "notification_channel",
+      entityId: row.id,
+      after: created,
+    });
+    return { ...created, secret };
+  });
+}
+
+export async function updateChannel(
+  db: Database,
+  actor: AuditActor,
+  id: number,
+  update: NotificationChannelUpdate,
+): Promise<NotificationChannel> {
+  await db.$transaction(async (tx) => {
+    const before = await findChannel(tx, id);
+    const target =
+      update.target === undefined
+        ? undefined
+        : normalizeTarget(before.kind as NotificationChannelKind, update.target);
+    const row = await tx.notificationChannel.update({
+      where: { id },
+      data: {
+        ...(update.name !== undefined ? { name: update.name.trim() } : {}),
+        ...(target !== undefined ? { target } : {}),
+        ...(update.digest !== undefined ? { digest: update.digest } : {}),
+        ...(update.notifyNewErrors !== undefined ? { notifyNewErrors: update.notifyNewErrors } : {}),
+        ...(update.enabled !== undefined ? { enabled: update.enabled } : {}),
+      },
+    });
+    await recordAudit(tx, actor, {
+      action: "channel.update",
+      entityType: "notification_channel",
+      entityId: id,
+      before: toChannel(before, undefined),
+      after: toChannel(row, undefined),
+    });
+  });
+  const channels = await listChannels(db);
+  return channels.find((channel) => channel.id === id) as NotificationChannel;
+}
+
+/** Deletes the channel and its history (the audit entry keeps what it was). */
+export async function deleteChannel(db: Database, actor: AuditActor, id: number): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const before = await findChannel(tx, id);
+    await tx.notificationChannel.delete({ where: { id } });
+    await recordAudit(tx, actor, {
+      action: "channel.delete",
+      entityType: "notification_channel",
+      entityId: id,
+      before: toChannel(before, undefined),
+    });
+  });
+}
+
+/** Sends a test message now (one attempt, no retries: the admin is watching) and records it. */
+export async function sendTestMessage(
+  db: Database,
+  config: NotificationsConfig,
+  actor: AuditActor,
+  id: number,
+): Promise<NotificationHistoryItem> {
+  const channel = await findChannel(db, id);
+  if (channel.kind === "email" && !config.smtp) throw smtpMissing();
+  const messageId = randomUUID();
+  const item: TestItem = {
+    type: "test",
+    message: `Test message from certfleet for channel "${channel.name}", sent by ${actor.email}.`,
+  };
+  const row = await db.$transaction(async (tx) => {
+    const created = await tx.notificationSent.create({
+      data: { channelId: id, kind: "test", messageId, payload: { ...item }, status: "pending" },
+    });
+    await recordAudit(tx, actor, {
+      action: "channel.test",
+      entityType: "notification_channel",
+      entityId: id,
+      after: { messageId },
+    });
+    return created;
+  });
+  await attemptDelivery(db, config, messageId, 1);
+  const sent = await db.notificationSent.findUniqueOrThrow({ where: { id: row.id }, select: HISTORY_FIELDS });
+  return toHistoryItem(sent);
+}
