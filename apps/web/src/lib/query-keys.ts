@@ -80,3 +80,18 @@ export const auditKeys = {
   all: ["audit"] as const,
   list: (params: AuditListParams) => [...auditKeys.all, "list", params] as const,
 };
+
+export const complianceKeys = {
+  all: ["compliance"] as const,
+  reports: () => [...complianceKeys.all, "reports"] as const,
+  report: (id: number) => [...complianceKeys.all, "report", id] as const,
+  diff: (from: number, to: number) => [...complianceKeys.all, "diff", from, to] as const,
+  schedules: () => [...complianceKeys.all, "schedules"] as const,
+};
+
+export const notificationKeys = {
+  all: ["notifications"] as const,
+  channels: () => [...notificationKeys.all, "channels"] as const,
+  history: (params: Record<string, string>) => [...notificationKeys.all, "history", params] as const,
+  thresholds: () => [...notificationKeys.all, "thresholds"] as const,
+};

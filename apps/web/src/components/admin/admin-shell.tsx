@@ -11,6 +11,7 @@ const ADMIN_NAV = [
   { href: "/admin/users", label: "Users" },
   { href: "/admin/tokens", label: "Collector tokens" },
   { href: "/admin/settings", label: "Settings" },
+  { href: "/admin/notifications", label: "Notifications" },
   { href: "/admin/audit", label: "Audit log" },
 ];
 

@@ -5,6 +5,7 @@ import { useCallback, useMemo } from "react";
 import { PageHeader } from "@/components/ui/page-header";
 import { hostsHref, normalize, parseHostQuery } from "@/lib/host-query";
 import type { HostListParams } from "@/lib/query-keys";
+import { ExportMenu } from "./export-menu";
 import { HostFilters } from "./host-filters";
 import { HostTable } from "./host-table";
 
@@ -33,7 +34,7 @@ export function HostsView() {
 
   return (
     <div className="stack">
-      <PageHeader title="Hosts">
+      <PageHeader title="Hosts" actions={<ExportMenu params={params} />}>
         Every host's channel certificate. Filter, sort and share: the address bar holds the whole view.
       </PageHeader>
       {ignored.length > 0 ? (

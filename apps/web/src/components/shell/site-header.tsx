@@ -17,6 +17,7 @@ const NAV = [
     match: (path: string) => path.startsWith("/hosts") || path.startsWith("/certificates"),
   },
   { href: "/tasks", label: "Tasks", match: (path: string) => path.startsWith("/tasks") },
+  { href: "/reports", label: "Reports", match: (path: string) => path.startsWith("/reports") },
   { href: "/rules", label: "Rules", match: (path: string) => path.startsWith("/rules") },
 ];
 
