@@ -34,6 +34,8 @@ for (const scheme of schemes) {
         ["admin users", "/admin/users"],
         ["admin tokens", "/admin/tokens"],
         ["settings", "/admin/settings"],
+        ["notifications", "/admin/notifications"],
+        ["reports", "/reports"],
         ["audit log", "/admin/audit"],
         ["sign-in", "/login"],
       ] as const;
