@@ -3,7 +3,9 @@
 import type { CollectorToken, CollectorTokenCreated } from "@certfleet/contracts";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
+import { ConfirmButton } from "@/components/ui/confirm-button";
 import { CopyButton } from "@/components/ui/copy-button";
+import { DataTable } from "@/components/ui/data-table";
 import { Field, MutationError } from "@/components/ui/form-bits";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState, QueryStates } from "@/components/ui/query-state";
@@ -32,28 +34,21 @@ export function TokensAdmin() {
             </EmptyState>
           ) : (
             <section className="card table-card" aria-label="Collector tokens">
-              <div className="table-scroll">
-                <table className="data-table">
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Hint</th>
-                      <th scope="col">Created</th>
-                      <th scope="col">Created by</th>
-                      <th scope="col">Last used</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">
-                        <span className="visually-hidden">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.items.map((token) => (
-                      <TokenRow key={token.id} token={token} />
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                columns={[
+                  "Name",
+                  "Hint",
+                  "Created",
+                  "Created by",
+                  "Last used",
+                  "Status",
+                  { label: "Actions", hidden: true },
+                ]}
+              >
+                {data.items.map((token) => (
+                  <TokenRow key={token.id} token={token} />
+                ))}
+              </DataTable>
             </section>
           )
         }
@@ -131,10 +126,8 @@ function TokenRow({ token }: { token: CollectorToken }) {
   const send = useSend();
   const queryClient = useQueryClient();
   const now = useNow();
-  const [confirming, setConfirming] = useState(false);
   const revoke = useMutation({
     mutationFn: () => send<CollectorToken>(`/api/v1/tokens/${token.id}/revoke`, "POST"),
-    onSuccess: () => setConfirming(false),
     onSettled: () => queryClient.invalidateQueries({ queryKey: tokenKeys.all }),
   });
 
@@ -162,33 +155,14 @@ function TokenRow({ token }: { token: CollectorToken }) {
         </span>
       </td>
       <td>
-        {token.revokedAt ? null : confirming ? (
-          <div className="confirm">
-            <span className="small">Collectors using it stop reporting.</span>
-            <button
-              type="button"
-              className="button button-danger button-small"
-              disabled={revoke.isPending}
-              onClick={() => revoke.mutate()}
-            >
-              Confirm revoke
-            </button>
-            <button
-              type="button"
-              className="button button-ghost button-small"
-              onClick={() => setConfirming(false)}
-            >
-              Keep
-            </button>
-          </div>
-        ) : (
-          <button
-            type="button"
-            className="button button-secondary button-small"
-            onClick={() => setConfirming(true)}
-          >
-            Revoke
-          </button>
+        {token.revokedAt ? null : (
+          <ConfirmButton
+            label="Revoke"
+            confirmLabel="Confirm revoke"
+            warning="Collectors using it stop reporting."
+            pending={revoke.isPending}
+            onConfirm={() => revoke.mutate()}
+          />
         )}
         {revoke.isError ? <MutationError error={revoke.error} /> : null}
       </td>

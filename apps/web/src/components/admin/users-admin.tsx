@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { DataTable } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState, QueryStates } from "@/components/ui/query-state";
 import { usersQuery } from "@/lib/admin-api";
@@ -24,27 +25,20 @@ export function UsersAdmin() {
             <EmptyState title="No users yet" />
           ) : (
             <section className="card table-card" aria-label="Users">
-              <div className="table-scroll">
-                <table className="data-table">
-                  <thead>
-                    <tr>
-                      <th scope="col">E-mail</th>
-                      <th scope="col">Name</th>
-                      <th scope="col">Role</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Last sign-in</th>
-                      <th scope="col">
-                        <span className="visually-hidden">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.items.map((user) => (
-                      <UserRow key={user.id} user={user} isSelf={user.id === session?.user.id} />
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                columns={[
+                  "E-mail",
+                  "Name",
+                  "Role",
+                  "Status",
+                  "Last sign-in",
+                  { label: "Actions", hidden: true },
+                ]}
+              >
+                {data.items.map((user) => (
+                  <UserRow key={user.id} user={user} isSelf={user.id === session?.user.id} />
+                ))}
+              </DataTable>
             </section>
           )
         }

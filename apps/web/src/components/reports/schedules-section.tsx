@@ -3,6 +3,7 @@
 import type { ReportSchedule, ReportScheduleCreate } from "@certfleet/contracts";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useMemo, useState } from "react";
+import { DataTable } from "@/components/ui/data-table";
 import { describedBy, Field, MutationError } from "@/components/ui/form-bits";
 import { EmptyState, QueryStates } from "@/components/ui/query-state";
 import { reportSchedulesQuery } from "@/lib/compliance-api";
@@ -27,27 +28,20 @@ export function SchedulesSection() {
               Add one to take a report every week, e.g. Mondays at 07:00.
             </EmptyState>
           ) : (
-            <div className="table-scroll">
-              <table className="data-table">
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">When</th>
-                    <th scope="col">Time zone</th>
-                    <th scope="col">Last run</th>
-                    <th scope="col">Enabled</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.items.map((schedule) => (
-                    <ScheduleRow key={schedule.id} schedule={schedule} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              columns={[
+                "Name",
+                "When",
+                "Time zone",
+                "Last run",
+                "Enabled",
+                { label: "Actions", hidden: true },
+              ]}
+            >
+              {data.items.map((schedule) => (
+                <ScheduleRow key={schedule.id} schedule={schedule} />
+              ))}
+            </DataTable>
           )
         }
       </QueryStates>

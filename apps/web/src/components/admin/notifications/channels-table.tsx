@@ -6,7 +6,7 @@ import type {
   NotificationHistoryItem,
 } from "@certfleet/contracts";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { ConfirmButton } from "@/components/ui/confirm-button";
 import { MutationError } from "@/components/ui/form-bits";
 import { EmptyState } from "@/components/ui/query-state";
 import { formatDateTime } from "@/lib/format";
@@ -56,7 +56,6 @@ const yesNo = (value: boolean) => (value ? "Yes" : "No");
 function ChannelRow({ channel }: { channel: NotificationChannel }) {
   const send = useSend();
   const queryClient = useQueryClient();
-  const [confirming, setConfirming] = useState(false);
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: notificationKeys.all });
     void queryClient.invalidateQueries({ queryKey: auditKeys.all });
@@ -117,34 +116,13 @@ function ChannelRow({ channel }: { channel: NotificationChannel }) {
           >
             {channel.enabled ? "Disable" : "Enable"}
           </button>
-          {confirming ? (
-            <>
-              <span className="small">Its history goes too.</span>
-              <button
-                type="button"
-                className="button button-danger button-small"
-                disabled={remove.isPending}
-                onClick={() => remove.mutate()}
-              >
-                Confirm delete
-              </button>
-              <button
-                type="button"
-                className="button button-ghost button-small"
-                onClick={() => setConfirming(false)}
-              >
-                Keep
-              </button>
-            </>
-          ) : (
-            <button
-              type="button"
-              className="button button-secondary button-small"
-              onClick={() => setConfirming(true)}
-            >
-              Delete
-            </button>
-          )}
+          <ConfirmButton
+            label="Delete"
+            confirmLabel="Confirm delete"
+            warning="Its history goes too."
+            pending={remove.isPending}
+            onConfirm={() => remove.mutate()}
+          />
         </div>
         {test.data ? (
           <p className="small" role="status">
