@@ -22,28 +22,40 @@ export async function readSettings(db: Database, expiryWarningDays: number): Pro
   };
 }
 
+/**
+ * Stores one setting and audits the change in the same transaction. The row is locked (or its gap,
+ * when it does not exist yet) so two admins saving at once leave a true before/after trail.
+ * `describe` turns a stored JSON value into what the audit log shows (the same view readers get).
+ */
+export async function writeAuditedSetting(
+  db: Database,
+  actor: AuditActor,
+  key: string,
+  value: Prisma.InputJsonValue,
+  describe: (stored: unknown) => object,
+): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const [before] = await tx.$queryRaw<{ value: Prisma.JsonValue }[]>`
+      SELECT "value" FROM "Setting" WHERE "key" = ${key} FOR UPDATE`;
+    await tx.setting.upsert({ where: { key }, create: { key, value }, update: { value } });
+    await recordAudit(tx, actor, {
+      action: "setting.update",
+      entityType: "setting",
+      entityId: key,
+      before: describe(before?.value),
+      after: describe(value),
+    });
+  });
+}
+
 export async function updateSettings(
   db: Database,
   actor: AuditActor,
   update: SettingsUpdate,
   expiryWarningDays: number,
 ): Promise<Settings> {
-  await db.$transaction(async (tx) => {
-    // Lock the row (or the gap) so two admins saving at once leave a true before/after trail.
-    const [before] = await tx.$queryRaw<{ value: Prisma.JsonValue }[]>`
-      SELECT "value" FROM "Setting" WHERE "key" = ${RENEWAL_DUE_DAYS_KEY} FOR UPDATE`;
-    await tx.setting.upsert({
-      where: { key: RENEWAL_DUE_DAYS_KEY },
-      create: { key: RENEWAL_DUE_DAYS_KEY, value: update.renewalDueDaysBeforeExpiry },
-      update: { value: update.renewalDueDaysBeforeExpiry },
-    });
-    await recordAudit(tx, actor, {
-      action: "setting.update",
-      entityType: "setting",
-      entityId: RENEWAL_DUE_DAYS_KEY,
-      before: { renewalDueDaysBeforeExpiry: dueDaysFrom(before?.value) },
-      after: { renewalDueDaysBeforeExpiry: update.renewalDueDaysBeforeExpiry },
-    });
-  });
+  await writeAuditedSetting(db, actor, RENEWAL_DUE_DAYS_KEY, update.renewalDueDaysBeforeExpiry, (stored) => ({
+    renewalDueDaysBeforeExpiry: dueDaysFrom(stored),
+  }));
   return readSettings(db, expiryWarningDays);
 }

@@ -1,9 +1,10 @@
 import type { NotificationSettings } from "@certfleet/contracts";
 import { checkThresholds, thresholdsFrom } from "@certfleet/core";
-import type { Database, Prisma } from "@certfleet/db";
+import type { Database } from "@certfleet/db";
 import type { NotificationsConfig } from "../../config";
 import { ProblemError } from "../../problem";
-import { type AuditActor, recordAudit } from "../audit";
+import type { AuditActor } from "../audit";
+import { writeAuditedSetting } from "../settings";
 
 /** The Setting row holding the expiry warning thresholds (a JSON array of days). */
 export const THRESHOLDS_KEY = "notifications.thresholds";
@@ -38,22 +39,9 @@ export async function updateThresholds(
     throw new ProblemError(422, "Invalid thresholds", `thresholds ${check.message}`, [
       { field: "thresholds", message: check.message },
     ]);
-  await db.$transaction(async (tx) => {
-    // Lock the row (or the gap) so two admins saving at once leave a true before/after trail.
-    const [before] = await tx.$queryRaw<{ value: Prisma.JsonValue }[]>`
-      SELECT "value" FROM "Setting" WHERE "key" = ${THRESHOLDS_KEY} FOR UPDATE`;
-    await tx.setting.upsert({
-      where: { key: THRESHOLDS_KEY },
-      create: { key: THRESHOLDS_KEY, value: check.thresholds },
-      update: { value: check.thresholds },
-    });
-    await recordAudit(tx, actor, {
-      action: "setting.update",
-      entityType: "setting",
-      entityId: THRESHOLDS_KEY,
-      before: { thresholds: thresholdsFrom(before?.value) },
-      after: { thresholds: check.thresholds },
-    });
-  });
+  // check.thresholds is already in the stored form, so thresholdsFrom gives it back unchanged.
+  await writeAuditedSetting(db, actor, THRESHOLDS_KEY, check.thresholds, (stored) => ({
+    thresholds: thresholdsFrom(stored),
+  }));
   return readNotificationSettings(db, config);
 }
