@@ -44,14 +44,21 @@ export async function postHost(t: TestApp, pki: Pki, spec: HostSpec): Promise<Is
       keyProvider: "Microsoft Software Key Storage Provider",
     };
   }
+  await postReport(t, report);
+  return certificate;
+}
+
+/** Posts a report with the test collector token, as a collector would; anything but 201 fails the test. */
+export async function postReport(t: TestApp, report: Report): Promise<void> {
   const response = await t.app.inject({
     method: "POST",
     url: "/api/v1/reports",
     headers: { authorization: `Bearer ${t.token}` },
     payload: report,
   });
-  if (response.statusCode !== 201) throw new Error(`ingest failed: ${response.statusCode} ${response.body}`);
-  return certificate;
+  if (response.statusCode !== 201) {
+    throw new Error(`ingest of ${report.host.fqdn} failed: ${response.statusCode} ${response.body}`);
+  }
 }
 
 export async function getHosts(t: TestApp, query: string): Promise<HostPage> {

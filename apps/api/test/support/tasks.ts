@@ -1,5 +1,6 @@
 import type { Report, Task, TaskDetail, TaskPage } from "@certfleet/contracts";
 import type { SignedIn, TestApp } from "./app";
+import { postReport } from "./estate";
 import { buildReport, type IssuedCertificate, issueCertificate, type Pki } from "./reports";
 
 export const DAY = 86_400_000;
@@ -24,14 +25,7 @@ export async function report(
   bound: IssuedCertificate | null,
   events?: Report["events"],
 ): Promise<void> {
-  const body = buildReport(fqdn, store, { bound, ...(events ? { events } : {}) });
-  const response = await t.app.inject({
-    method: "POST",
-    url: "/api/v1/reports",
-    headers: { authorization: `Bearer ${t.token}` },
-    payload: body,
-  });
-  if (response.statusCode !== 201) throw new Error(`report ${fqdn}: ${response.statusCode} ${response.body}`);
+  await postReport(t, buildReport(fqdn, store, { bound, ...(events ? { events } : {}) }));
 }
 
 export async function tasksFor(t: TestApp, fqdn: string): Promise<Task[]> {
