@@ -24,6 +24,15 @@ import { fileResponse } from "./file-response";
 
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema } as const;
 
+/** A change to one task: the task as it now is, or why not (409 carries the task someone else changed). */
+const taskChangeResponses = {
+  200: TaskSchema,
+  404: ProblemSchema,
+  409: TaskConflictSchema,
+  422: ProblemSchema,
+  ...errors,
+} as const;
+
 function editor(request: FastifyRequest): TaskEditor {
   return { user: currentUser(request), audit: auditActor(request) };
 }
@@ -69,13 +78,7 @@ const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
           "Operators move tasks assigned to them; leads any task. A stale `version` gets 409 with `current`, the task as it is now.",
         params: TaskIdParamsSchema,
         body: TaskTransitionBodySchema,
-        response: {
-          200: TaskSchema,
-          404: ProblemSchema,
-          409: TaskConflictSchema,
-          422: ProblemSchema,
-          ...errors,
-        },
+        response: taskChangeResponses,
       },
     },
     async (request) => transitionTask(app.db, editor(request), request.params.id, request.body),
@@ -90,13 +93,7 @@ const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "Change an open task's priority, due date or note (send the version you saw)",
         params: TaskIdParamsSchema,
         body: TaskUpdateBodySchema,
-        response: {
-          200: TaskSchema,
-          404: ProblemSchema,
-          409: TaskConflictSchema,
-          422: ProblemSchema,
-          ...errors,
-        },
+        response: taskChangeResponses,
       },
     },
     async (request) => updateTask(app.db, editor(request), request.params.id, request.body),
