@@ -79,7 +79,14 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  reporter: [["list"], ["html", { outputFolder: "playwright-report", open: "never" }]],
+  reporter: [
+    ["list"],
+    ["html", { outputFolder: "playwright-report", open: "never" }],
+    // scripts/counted-run.mjs reads the counts from here, so a run that ran too few tests fails.
+    ...(process.env.CERTFLEET_E2E_RESULTS
+      ? [["json", { outputFile: process.env.CERTFLEET_E2E_RESULTS }] as const]
+      : []),
+  ],
   use: {
     baseURL: WEB_URL,
     screenshot: "on",

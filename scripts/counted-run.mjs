@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+// Runs a test runner and then checks, from the runner's own JSON report, that it ran at least the
+// number of tests the suite holds (scripts/test-floors.json). Why: Vitest 4 exits 0 when a global
+// setup throws ("No test files found" after an unhandled error), so a broken setup once turned CI
+// green while 748 tests never ran. An exit code alone cannot be trusted; a count can.
+//
+//   node scripts/counted-run.mjs vitest [vitest args…]
+//   node scripts/counted-run.mjs e2e [playwright args…]
+//
+// Floors apply per project (a top-level folder such as packages/core), so one project that silently
+// stops running is caught even when the others grew. With extra arguments (a filter) the floors are
+// not checked, only that something ran and nothing failed, unless CERTFLEET_TEST_FLOORS names a
+// floors file to hold the run to (the guard's own tests use that).
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const [runner, ...extraArgs] = process.argv.slice(2);
+const say = (line) => console.log(`[counted-run] ${line}`);
+
+if (runner !== "vitest" && runner !== "e2e") {
+  console.error("usage: node scripts/counted-run.mjs vitest|e2e [runner args…]");
+  process.exit(2);
+}
+
+const workDir = mkdtempSync(path.join(tmpdir(), "certfleet-counted-"));
+const resultsFile = path.join(workDir, "results.json");
+let exitCode = 1;
+try {
+  exitCode = runner === "vitest" ? runVitest() : runPlaywright();
+  exitCode = checkCounts(exitCode);
+} finally {
+  rmSync(workDir, { recursive: true, force: true });
+}
+process.exit(exitCode);
+
+function runVitest() {
+  const bin = path.join(root, "node_modules/vitest/vitest.mjs");
+  const args = [bin, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${resultsFile}`];
+  return run(process.execPath, [...args, ...extraArgs], process.env);
+}
+
+function runPlaywright() {
+  const chromium = run(process.execPath, [path.join(root, "scripts/ensure-chromium.mjs")], process.env);
+  if (chromium !== 0) return chromium;
+  const bin = path.join(root, "node_modules/@playwright/test/cli.js");
+  const args = [bin, "test", "--config", "e2e/playwright.config.ts", ...extraArgs];
+  // The config adds a JSON reporter writing here (beside list and html).
+  return run(process.execPath, args, { ...process.env, CERTFLEET_E2E_RESULTS: resultsFile });
+}
+
+function run(command, args, env) {
+  const result = spawnSync(command, args, { cwd: root, env, stdio: "inherit" });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+/** Exit code after the count check: the runner's own failure wins; a short count fails a green run. */
+function checkCounts(runnerExit) {
+  if (!existsSync(resultsFile)) {
+    say(`${runner} wrote no results file: it did not run (runner exit ${runnerExit})`);
+    return runnerExit || 1;
+  }
+  const counts = runner === "vitest" ? vitestCounts() : playwrightCounts();
+  const total = Object.values(counts.byProject).reduce((sum, n) => sum + n, 0);
+  const summary = Object.entries(counts.byProject)
+    .map(([project, n]) => `${project} ${n}`)
+    .join(", ");
+  say(`${runner}: ${total} tests ran (${summary || "none"}), ${counts.failed} failed`);
+  const problems = [];
+  if (total === 0) problems.push("no test ran");
+  if (counts.failed > 0) problems.push(`${counts.failed} failed`);
+  if (extraArgs.length === 0 || process.env.CERTFLEET_TEST_FLOORS)
+    problems.push(...belowFloors(counts.byProject));
+  for (const problem of problems) say(`FAIL: ${problem}`);
+  // The plain closing line CI reads to tell a run that tested something from one that did not.
+  console.log(`${runner}: ${total - counts.failed} passed, ${counts.failed} failed`);
+  if (runnerExit !== 0) return runnerExit;
+  return problems.length ? 1 : 0;
+}
+
+function belowFloors(byProject) {
+  const floorsFile = process.env.CERTFLEET_TEST_FLOORS ?? path.join(root, "scripts/test-floors.json");
+  const floors = JSON.parse(readFileSync(floorsFile, "utf8"))[runner] ?? {};
+  const problems = [];
+  for (const [project, floor] of Object.entries(floors)) {
+    const ran = byProject[project] ?? 0;
+    if (ran < floor)
+      problems.push(`${project} ran ${ran} tests, fewer than the ${floor} it holds (${floorsFile})`);
+    else if (ran > floor) say(`${project} now holds ${ran} tests: raise its floor in ${floorsFile}`);
+  }
+  return problems;
+}
+
+/** Vitest's JSON report: one entry per test file, its path absolute; the project is the folder it sits in. */
+function vitestCounts() {
+  const report = JSON.parse(readFileSync(resultsFile, "utf8"));
+  const byProject = {};
+  let failed = report.numFailedTests ?? 0;
+  for (const file of report.testResults ?? []) {
+    const project = projectOf(file.name);
+    const ran = (file.assertionResults ?? []).filter((t) => t.status === "passed" || t.status === "failed");
+    byProject[project] = (byProject[project] ?? 0) + ran.length;
+    // A file that failed to load has no assertions but a failed status.
+    if (file.status === "failed" && ran.length === 0) failed += 1;
+  }
+  return { byProject, failed };
+}
+
+/** Playwright's JSON report: stats count every test of every project (setup included). */
+function playwrightCounts() {
+  const { stats } = JSON.parse(readFileSync(resultsFile, "utf8"));
+  const ran = (stats?.expected ?? 0) + (stats?.unexpected ?? 0) + (stats?.flaky ?? 0);
+  return { byProject: { e2e: ran }, failed: stats?.unexpected ?? 0 };
+}
+
+function projectOf(file) {
+  const relative = path.relative(root, file).split(path.sep);
+  return relative.length > 2 ? `${relative[0]}/${relative[1]}` : relative[0];
+}

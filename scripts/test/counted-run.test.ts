@@ -1,0 +1,52 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, test } from "vitest";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const fixture = "scripts/test/fixtures/suite";
+
+/** Runs the guard on the fixture suite (two tests) held to `floor`, in a clean environment. */
+function guardedRun(floor: number, env: Record<string, string> = {}) {
+  const floors = path.join(mkdtempSync(path.join(tmpdir(), "certfleet-floors-")), "floors.json");
+  writeFileSync(floors, JSON.stringify({ vitest: { "scripts/test": floor } }));
+  // The outer Vitest's own variables would make the nested one think it runs inside a worker.
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith("VITEST")),
+  );
+  const result = spawnSync(process.execPath, ["scripts/counted-run.mjs", "vitest", "--root", fixture], {
+    cwd: root,
+    env: { ...inherited, CERTFLEET_TEST_FLOORS: floors, ...env },
+    encoding: "utf8",
+  });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+describe("counted-run (the guard .ci/run relies on)", () => {
+  test("passes a run that ran every test the suite holds", () => {
+    const run = guardedRun(2);
+    expect(run.output).toContain("vitest: 2 tests ran (scripts/test 2), 0 failed");
+    expect(run.status).toBe(0);
+  });
+
+  test("fails when a global setup throws, although Vitest itself exits 0", () => {
+    const run = guardedRun(2, { FIXTURE_BREAK_SETUP: "1" });
+    expect(run.output).toContain("global setup broken on purpose");
+    expect(run.output).toContain("FAIL: no test ran");
+    expect(run.output).toContain("scripts/test ran 0 tests, fewer than the 2 it holds");
+    expect(run.status).toBe(1);
+  });
+
+  test("fails a green run that ran fewer tests than the floor", () => {
+    const run = guardedRun(3);
+    expect(run.output).toContain("scripts/test ran 2 tests, fewer than the 3 it holds");
+    expect(run.status).toBe(1);
+  });
+
+  test("fails when a test fails", () => {
+    const run = guardedRun(2, { FIXTURE_FAIL_TEST: "yes" });
+    expect(run.output).toContain("1 failed");
+    expect(run.status).not.toBe(0);
+  });
+});
