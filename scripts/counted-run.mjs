@@ -19,6 +19,7 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const [runner, ...extraArgs] = process.argv.slice(2);
+const VITEST_CONFIGS = ["vitest.config.ts", "vitest.config.mts", "vitest.config.mjs", "vitest.config.js"];
 const say = (line) => console.log(`[counted-run] ${line}`);
 
 if (runner !== "vitest" && runner !== "e2e") {
@@ -95,7 +96,7 @@ function belowFloors(byProject) {
   return problems;
 }
 
-/** Vitest's JSON report: one entry per test file, its path absolute; the project is the folder it sits in. */
+/** Vitest's JSON report: one entry per test file, its path absolute. */
 function vitestCounts() {
   const report = JSON.parse(readFileSync(resultsFile, "utf8"));
   const byProject = {};
@@ -117,7 +118,10 @@ function playwrightCounts() {
   return { byProject: { e2e: ran }, failed: stats?.unexpected ?? 0 };
 }
 
+/** The folder of the Vitest config nearest above the test file, relative to the root (its project). */
 function projectOf(file) {
-  const relative = path.relative(root, file).split(path.sep);
-  return relative.length > 2 ? `${relative[0]}/${relative[1]}` : relative[0];
+  for (let dir = path.dirname(file); dir.startsWith(root) && dir !== root; dir = path.dirname(dir)) {
+    if (VITEST_CONFIGS.some((name) => existsSync(path.join(dir, name)))) return path.relative(root, dir);
+  }
+  return ".";
 }

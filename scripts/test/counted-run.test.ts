@@ -10,7 +10,7 @@ const fixture = "scripts/test/fixtures/suite";
 /** Runs the guard on the fixture suite (two tests) held to `floor`, in a clean environment. */
 function guardedRun(floor: number, env: Record<string, string> = {}) {
   const floors = path.join(mkdtempSync(path.join(tmpdir(), "certfleet-floors-")), "floors.json");
-  writeFileSync(floors, JSON.stringify({ vitest: { "scripts/test": floor } }));
+  writeFileSync(floors, JSON.stringify({ vitest: { [`${fixture}/project`]: floor } }));
   // The outer Vitest's own variables would make the nested one think it runs inside a worker.
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.startsWith("VITEST")),
@@ -26,7 +26,7 @@ function guardedRun(floor: number, env: Record<string, string> = {}) {
 describe("counted-run (the guard .ci/run relies on)", () => {
   test("passes a run that ran every test the suite holds", () => {
     const run = guardedRun(2);
-    expect(run.output).toContain("vitest: 2 tests ran (scripts/test 2), 0 failed");
+    expect(run.output).toContain(`vitest: 2 tests ran (${fixture}/project 2), 0 failed`);
     expect(run.status).toBe(0);
   });
 
@@ -34,13 +34,13 @@ describe("counted-run (the guard .ci/run relies on)", () => {
     const run = guardedRun(2, { FIXTURE_BREAK_SETUP: "1" });
     expect(run.output).toContain("global setup broken on purpose");
     expect(run.output).toContain("FAIL: no test ran");
-    expect(run.output).toContain("scripts/test ran 0 tests, fewer than the 2 it holds");
+    expect(run.output).toContain(`${fixture}/project ran 0 tests, fewer than the 2 it holds`);
     expect(run.status).toBe(1);
   });
 
   test("fails a green run that ran fewer tests than the floor", () => {
     const run = guardedRun(3);
-    expect(run.output).toContain("scripts/test ran 2 tests, fewer than the 3 it holds");
+    expect(run.output).toContain(`${fixture}/project ran 2 tests, fewer than the 3 it holds`);
     expect(run.status).toBe(1);
   });
 
