@@ -22,6 +22,21 @@ export const TAG = {
   SET: 0x31,
 } as const;
 
+/**
+ * Bounds on what this reader decodes, so a hostile DER (the API reads collector input) costs little:
+ * arcs are BigInts, and shifting a BigInt that grows with every octet is quadratic in the arc's length.
+ * Real OIDs are under 40 octets (Microsoft template OIDs included); UUID OIDs (2.25.<128 bits>) have
+ * one arc of 19 octets.
+ */
+export const MAX_OID_LENGTH = 128;
+export const MAX_OID_ARC_LENGTH = 20;
+/** Template names and the like are a few dozen characters; longer strings are not decoded. */
+export const MAX_DECODED_STRING_LENGTH = 4096;
+/** decodeUnsigned reads versions, counters and serials (RFC 5280: at most 20 octets, 21 with a sign byte). */
+export const MAX_UNSIGNED_LENGTH = 32;
+/** Constructed nodes nest a few levels in what we read; childrenOf refuses more children than this. */
+export const MAX_CHILDREN = 10_000;
+
 export interface DerNode {
   /** The whole identifier octet, e.g. 0x30 for SEQUENCE, 0xa0 for [0] constructed. */
   tag: number;
@@ -74,6 +89,7 @@ export function childrenOf(node: DerNode): DerNode[] {
   const out: DerNode[] = [];
   let offset = 0;
   while (offset < node.content.length) {
+    if (out.length >= MAX_CHILDREN) throw new DerError(`more than ${MAX_CHILDREN} elements in one structure`);
     const child = readNode(node.content, offset);
     out.push(child);
     offset = child.end;
@@ -90,13 +106,19 @@ export function expectTag(node: DerNode | undefined, tag: number, what: string):
 
 export function decodeOid(content: Uint8Array): string {
   if (content.length === 0) throw new DerError("empty OBJECT IDENTIFIER");
+  if (content.length > MAX_OID_LENGTH)
+    throw new DerError(`OBJECT IDENTIFIER of ${content.length} octets (at most ${MAX_OID_LENGTH} are read)`);
   const arcs: bigint[] = [];
   let value = 0n;
+  let arcLength = 0;
   for (const b of content) {
     value = (value << 7n) | BigInt(b & 0x7f);
+    if (++arcLength > MAX_OID_ARC_LENGTH)
+      throw new DerError(`OBJECT IDENTIFIER arc longer than ${MAX_OID_ARC_LENGTH} octets`);
     if ((b & 0x80) === 0) {
       arcs.push(value);
       value = 0n;
+      arcLength = 0;
     }
   }
   if ((content[content.length - 1] ?? 0) & 0x80) throw new DerError("truncated OBJECT IDENTIFIER");
@@ -108,6 +130,8 @@ export function decodeOid(content: Uint8Array): string {
 
 /** INTEGER content as an unsigned magnitude (sign ignored: we only read versions and counters). */
 export function decodeUnsigned(content: Uint8Array): bigint {
+  if (content.length > MAX_UNSIGNED_LENGTH)
+    throw new DerError(`INTEGER of ${content.length} octets (at most ${MAX_UNSIGNED_LENGTH} are read)`);
   let value = 0n;
   for (const b of content) value = (value << 8n) | BigInt(b);
   return value;
@@ -116,6 +140,8 @@ export function decodeUnsigned(content: Uint8Array): bigint {
 /** Small INTEGER (versions, template major/minor) as a number; null when it does not fit safely. */
 export function decodeSmallInteger(content: Uint8Array): number | null {
   if (content.length === 0 || (content[0] ?? 0) & 0x80) return null; // empty or negative
+  // Beyond 8 octets (plus a sign byte) nothing is a safe integer; do not build the BigInt at all.
+  if (content.length > 9) return null;
   const value = decodeUnsigned(content);
   return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : null;
 }
@@ -131,6 +157,7 @@ export function bitLength(content: Uint8Array): number {
 
 /** Decodes the string types the Microsoft template-name extension is seen with. */
 export function decodeString(node: DerNode): string | null {
+  if (node.content.length > MAX_DECODED_STRING_LENGTH * 2) return null;
   switch (node.tag) {
     case TAG.BMP_STRING: {
       if (node.content.length % 2 !== 0) return null;
