@@ -175,3 +175,35 @@ export function decodeString(node: DerNode): string | null {
       return null;
   }
 }
+
+/** Certificates nest about ten levels, extension values included; far deeper is built to hurt. */
+export const MAX_DER_DEPTH = 32;
+
+/**
+ * Walks every TLV of `bytes` (and DER encapsulated in OCTET STRINGs, where X.509 keeps extension values)
+ * and throws DerError at the first that breaks a limit: nesting deeper than MAX_DER_DEPTH or an OBJECT
+ * IDENTIFIER longer than MAX_OID_LENGTH. Iterative and linear in the input, so it is safe to run on
+ * anything a client sends before a full ASN.1 library spends time (and memory for strings) on it.
+ */
+export function assertDerWithinLimits(bytes: Uint8Array): void {
+  const pending: { node: DerNode; depth: number }[] = [{ node: readWhole(bytes), depth: 1 }];
+  for (let item = pending.pop(); item; item = pending.pop()) {
+    const { node, depth } = item;
+    if (depth > MAX_DER_DEPTH) throw new DerError(`DER nested deeper than ${MAX_DER_DEPTH} levels`);
+    if (node.tag === TAG.OID && node.content.length > MAX_OID_LENGTH)
+      throw new DerError(`OBJECT IDENTIFIER of ${node.content.length} octets (at most ${MAX_OID_LENGTH})`);
+    const inner = node.constructed ? childrenOf(node) : encapsulated(node);
+    for (const child of inner) pending.push({ node: child, depth: depth + 1 });
+  }
+}
+
+/** The DER inside an OCTET STRING when it holds exactly one SEQUENCE (as extension values do); else none. */
+function encapsulated(node: DerNode): DerNode[] {
+  if (node.tag !== TAG.OCTET_STRING || node.content[0] !== TAG.SEQUENCE) return [];
+  try {
+    return [readWhole(node.content)];
+  } catch (error) {
+    if (error instanceof DerError) return [];
+    throw error;
+  }
+}
