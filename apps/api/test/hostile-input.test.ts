@@ -279,6 +279,14 @@ describe("collectedAt in the future", () => {
     expect(await t.db.host.findUnique({ where: { fqdn: "batch-future.contoso.com" } })).toBeNull();
   });
 
+  it("a leap second (valid RFC 3339 that Date cannot hold): 422 naming collectedAt, not a 500", async () => {
+    const body = buildReport("leap.contoso.com", [certificate], {
+      collectedAt: "2026-06-30T23:59:60Z",
+      events: [],
+    });
+    await expectFastProblem("/api/v1/reports", json(body), 422, "collectedAt");
+  });
+
   it("4 minutes ahead is accepted, and rules judge it at the server's time, not the report's", async () => {
     // Expires in 2 minutes: judged at collectedAt (4 minutes ahead) it would already be expired.
     const soon = await issueCertificate(pki, {

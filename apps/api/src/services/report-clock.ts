@@ -7,10 +7,20 @@ import { ProblemError } from "../problem";
  */
 export const MAX_COLLECTED_AT_AHEAD_MS = 5 * 60 * 1000;
 
-/** 422 naming `collectedAt` when the report claims to be from more than 5 minutes in the future. */
+/**
+ * 422 naming `collectedAt` when the report claims to be from more than 5 minutes in the future, or from a
+ * time JavaScript cannot represent (RFC 3339 allows a leap second, 23:59:60, that Date.parse refuses).
+ */
 export function refuseFutureReport(report: { collectedAt: string }, now = Date.now()): void {
-  const ahead = Date.parse(report.collectedAt) - now;
-  if (!(ahead > MAX_COLLECTED_AT_AHEAD_MS)) return;
+  const collectedAt = Date.parse(report.collectedAt);
+  if (Number.isNaN(collectedAt)) {
+    const message = "is not a time this server can read; send UTC with seconds 00-59";
+    throw new ProblemError(422, "Report does not match the contract", `collectedAt ${message}`, [
+      { field: "collectedAt", message },
+    ]);
+  }
+  const ahead = collectedAt - now;
+  if (ahead <= MAX_COLLECTED_AT_AHEAD_MS) return;
   const message = `is ${describeAhead(ahead)} ahead of the server clock (at most 5 minutes are allowed); check the collector host's clock`;
   throw new ProblemError(422, "Report from the future", `collectedAt ${message}`, [
     { field: "collectedAt", message },
