@@ -59,3 +59,16 @@ export function hugeOidArc(length: number): Uint8Array {
   content[length - 1] = 0x7f;
   return tlv(0x06, content);
 }
+
+/**
+ * The same certificate with another serial: distinct certificates (and SHA-256s) without an RSA signature
+ * each. The signature no longer verifies, which nothing here checks.
+ */
+export function withSerial(certificate: Uint8Array, serial: number): Uint8Array {
+  const [tbs, algorithm, signature] = children(certificate);
+  if (!tbs || !algorithm || !signature) throw new Error("a certificate has three parts");
+  const fields = children(tbs);
+  // [0] version first, then the serial INTEGER.
+  fields[1] = tlv(0x02, Buffer.from((0x10000000 + serial).toString(16), "hex"));
+  return sequence(sequence(...fields), algorithm, signature);
+}
