@@ -221,11 +221,11 @@ describe("nesting", () => {
     expect(problem.errors?.[0]?.field).toMatch(/^host\.extra(\.a)+$/);
   });
 
-  it("two million values for the scan to walk: a fast 400", async () => {
-    const values = `[${"0,".repeat(2_000_000)}0]`;
+  it("more values than the scan walks (100,000): a fast 400 naming the array", async () => {
+    // 150,000 is enough to pass the cap; core's tests time the scan on 2,000,000.
+    const values = `[${"0,".repeat(150_000)}0]`;
     const text = json(report()).replace('"host":{', `"host":{"extra":${values},`);
-    expect(text.length).toBeLessThan(4 * MiB);
-    const problem = await expectFastProblem("/api/v1/reports", text, 400);
+    const problem = await expectFastProblem("/api/v1/reports", text, 400, "host.extra");
     expect(problem.title).toBe("Report too large");
   });
 });
