@@ -199,6 +199,14 @@ describe("nesting", () => {
     await expectFastProblem("/api/v1/reports/batch", body, 400, "(body)");
   });
 
+  it("prototype poisoning is still refused by Fastify's own parser behind the nesting check", async () => {
+    const poisoned = json(report()).replace('"host":{', '"host":{"__proto__":{"isAdmin":true},');
+    const problem = await expectFastProblem("/api/v1/reports", poisoned, 400);
+    expect(problem.title).toBe("Malformed JSON");
+    const constructor = json(report()).replace('"host":{', '"host":{"constructor":{"prototype":{"x":1}},');
+    await expectFastProblem("/api/v1/reports", constructor, 400);
+  });
+
   it("brackets inside strings do not count as nesting", async () => {
     const body = reportWith(["events", 0, "message"], "[".repeat(5_000), "brackets.contoso.com");
     const answer = await postWhileProbing("/api/v1/reports", json(body));
