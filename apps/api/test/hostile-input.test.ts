@@ -203,8 +203,8 @@ describe("nesting", () => {
     const poisoned = json(report()).replace('"host":{', '"host":{"__proto__":{"isAdmin":true},');
     const problem = await expectFastProblem("/api/v1/reports", poisoned, 400);
     expect(problem.title).toBe("Malformed JSON");
-    const constructor = json(report()).replace('"host":{', '"host":{"constructor":{"prototype":{"x":1}},');
-    await expectFastProblem("/api/v1/reports", constructor, 400);
+    const prototypeKey = json(report()).replace('"host":{', '"host":{"constructor":{"prototype":{"x":1}},');
+    await expectFastProblem("/api/v1/reports", prototypeKey, 400);
   });
 
   it("brackets inside strings do not count as nesting", async () => {
