@@ -4,6 +4,7 @@ import auth from "./plugins/auth";
 import context, { type AppContext } from "./plugins/context";
 import errors from "./plugins/errors";
 import jobs from "./plugins/jobs";
+import jsonBody from "./plugins/json-body";
 import openapi from "./plugins/openapi";
 import stream from "./plugins/stream";
 import auditRoutes from "./routes/audit";
@@ -42,6 +43,7 @@ export async function buildApp(
 
   await app.register(context, appContext);
   await app.register(errors);
+  await app.register(jsonBody);
   // openapi before auth: the docs routes it adds are public and predate the access-policy check.
   await app.register(openapi);
   await app.register(auth);

@@ -71,7 +71,7 @@ export type CandidateCertificateFacts = Omit<CandidateCertificate, "der">;
 export const ConnectorEventSchema = Type.Object(
   {
     id: Type.Integer({ minimum: 0, maximum: 65535 }),
-    time: Type.String({ format: "date-time" }),
+    time: Type.String({ format: "date-time", maxLength: 64 }),
     message: Type.Optional(Type.Union([Type.String({ maxLength: 8192 }), Type.Null()])),
   },
   { additionalProperties: false },
@@ -82,7 +82,11 @@ export type ConnectorEvent = Static<typeof ConnectorEventSchema>;
 export const ReportSchema = Type.Object(
   {
     schemaVersion: Type.Literal(1, { description: "Report contract version; only 1 exists" }),
-    collectedAt: Type.String({ format: "date-time" }),
+    collectedAt: Type.String({
+      format: "date-time",
+      maxLength: 64,
+      description: "When the collector read the host (RFC 3339); at most 5 minutes ahead of the server clock",
+    }),
     host: ReportHostSchema,
     registry: ReportRegistrySchema,
     certificates: Type.Array(CandidateCertificateSchema, { maxItems: 64 }),

@@ -10,6 +10,7 @@ import {
   X509Certificate,
 } from "@peculiar/x509";
 import { readCertificateStructure } from "./certificate-structure";
+import { assertDerWithinLimits } from "./der";
 import { OID } from "./oids";
 import { detectPrivateKeyMaterial } from "./private-key";
 import { readTemplateInfo } from "./template";
@@ -106,6 +107,8 @@ function readWithX509(der: Uint8Array) {
 export function parseCertificate(der: Uint8Array): ParsedCertificate {
   refuseNonCertificates(der);
   try {
+    // Before any full ASN.1 parse: a 40 KB OID in a name would otherwise be parsed and stored as text.
+    assertDerWithinLimits(der);
     const structure = readCertificateStructure(der);
     const fields = readWithX509(der);
     return {

@@ -22,6 +22,21 @@ export const TAG = {
   SET: 0x31,
 } as const;
 
+/**
+ * Bounds on what this reader decodes, so a hostile DER (the API reads collector input) costs little:
+ * arcs are BigInts, and shifting a BigInt that grows with every octet is quadratic in the arc's length.
+ * Real OIDs are under 40 octets (Microsoft template OIDs included); UUID OIDs (2.25.<128 bits>) have
+ * one arc of 19 octets.
+ */
+export const MAX_OID_LENGTH = 128;
+export const MAX_OID_ARC_LENGTH = 20;
+/** Template names and the like are a few dozen characters; longer strings are not decoded. */
+export const MAX_DECODED_STRING_LENGTH = 4096;
+/** decodeUnsigned reads versions, counters and serials (RFC 5280: at most 20 octets, 21 with a sign byte). */
+export const MAX_UNSIGNED_LENGTH = 32;
+/** Constructed nodes nest a few levels in what we read; childrenOf refuses more children than this. */
+export const MAX_CHILDREN = 10_000;
+
 export interface DerNode {
   /** The whole identifier octet, e.g. 0x30 for SEQUENCE, 0xa0 for [0] constructed. */
   tag: number;
@@ -74,6 +89,7 @@ export function childrenOf(node: DerNode): DerNode[] {
   const out: DerNode[] = [];
   let offset = 0;
   while (offset < node.content.length) {
+    if (out.length >= MAX_CHILDREN) throw new DerError(`more than ${MAX_CHILDREN} elements in one structure`);
     const child = readNode(node.content, offset);
     out.push(child);
     offset = child.end;
@@ -90,13 +106,19 @@ export function expectTag(node: DerNode | undefined, tag: number, what: string):
 
 export function decodeOid(content: Uint8Array): string {
   if (content.length === 0) throw new DerError("empty OBJECT IDENTIFIER");
+  if (content.length > MAX_OID_LENGTH)
+    throw new DerError(`OBJECT IDENTIFIER of ${content.length} octets (at most ${MAX_OID_LENGTH} are read)`);
   const arcs: bigint[] = [];
   let value = 0n;
+  let arcLength = 0;
   for (const b of content) {
     value = (value << 7n) | BigInt(b & 0x7f);
+    if (++arcLength > MAX_OID_ARC_LENGTH)
+      throw new DerError(`OBJECT IDENTIFIER arc longer than ${MAX_OID_ARC_LENGTH} octets`);
     if ((b & 0x80) === 0) {
       arcs.push(value);
       value = 0n;
+      arcLength = 0;
     }
   }
   if ((content[content.length - 1] ?? 0) & 0x80) throw new DerError("truncated OBJECT IDENTIFIER");
@@ -108,6 +130,8 @@ export function decodeOid(content: Uint8Array): string {
 
 /** INTEGER content as an unsigned magnitude (sign ignored: we only read versions and counters). */
 export function decodeUnsigned(content: Uint8Array): bigint {
+  if (content.length > MAX_UNSIGNED_LENGTH)
+    throw new DerError(`INTEGER of ${content.length} octets (at most ${MAX_UNSIGNED_LENGTH} are read)`);
   let value = 0n;
   for (const b of content) value = (value << 8n) | BigInt(b);
   return value;
@@ -116,6 +140,8 @@ export function decodeUnsigned(content: Uint8Array): bigint {
 /** Small INTEGER (versions, template major/minor) as a number; null when it does not fit safely. */
 export function decodeSmallInteger(content: Uint8Array): number | null {
   if (content.length === 0 || (content[0] ?? 0) & 0x80) return null; // empty or negative
+  // Beyond 8 octets (plus a sign byte) nothing is a safe integer; do not build the BigInt at all.
+  if (content.length > 9) return null;
   const value = decodeUnsigned(content);
   return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : null;
 }
@@ -131,6 +157,7 @@ export function bitLength(content: Uint8Array): number {
 
 /** Decodes the string types the Microsoft template-name extension is seen with. */
 export function decodeString(node: DerNode): string | null {
+  if (node.content.length > MAX_DECODED_STRING_LENGTH * 2) return null;
   switch (node.tag) {
     case TAG.BMP_STRING: {
       if (node.content.length % 2 !== 0) return null;
@@ -146,5 +173,37 @@ export function decodeString(node: DerNode): string | null {
       return new TextDecoder("utf-8", { fatal: false }).decode(node.content);
     default:
       return null;
+  }
+}
+
+/** Certificates nest about ten levels, extension values included; far deeper is built to hurt. */
+export const MAX_DER_DEPTH = 32;
+
+/**
+ * Walks every TLV of `bytes` (and DER encapsulated in OCTET STRINGs, where X.509 keeps extension values)
+ * and throws DerError at the first that breaks a limit: nesting deeper than MAX_DER_DEPTH or an OBJECT
+ * IDENTIFIER longer than MAX_OID_LENGTH. Iterative and linear in the input, so it is safe to run on
+ * anything a client sends before a full ASN.1 library spends time (and memory for strings) on it.
+ */
+export function assertDerWithinLimits(bytes: Uint8Array): void {
+  const pending: { node: DerNode; depth: number }[] = [{ node: readWhole(bytes), depth: 1 }];
+  for (let item = pending.pop(); item; item = pending.pop()) {
+    const { node, depth } = item;
+    if (depth > MAX_DER_DEPTH) throw new DerError(`DER nested deeper than ${MAX_DER_DEPTH} levels`);
+    if (node.tag === TAG.OID && node.content.length > MAX_OID_LENGTH)
+      throw new DerError(`OBJECT IDENTIFIER of ${node.content.length} octets (at most ${MAX_OID_LENGTH})`);
+    const inner = node.constructed ? childrenOf(node) : encapsulated(node);
+    for (const child of inner) pending.push({ node: child, depth: depth + 1 });
+  }
+}
+
+/** The DER inside an OCTET STRING when it holds exactly one SEQUENCE (as extension values do); else none. */
+function encapsulated(node: DerNode): DerNode[] {
+  if (node.tag !== TAG.OCTET_STRING || node.content[0] !== TAG.SEQUENCE) return [];
+  try {
+    return [readWhole(node.content)];
+  } catch (error) {
+    if (error instanceof DerError) return [];
+    throw error;
   }
 }

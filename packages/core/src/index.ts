@@ -1,6 +1,7 @@
 // @peculiar/x509 (loaded by ./certificate) needs the Reflect metadata API before it is imported.
 import "reflect-metadata";
 
+export { decodeWrappedBase64 } from "./base64";
 export { findBoundCertificate, hashNamesCertificate } from "./binding";
 export {
   CertificateParseError,
@@ -68,6 +69,14 @@ export {
   type ThresholdCheck,
   thresholdsFrom,
 } from "./notifications/thresholds";
+export { MAX_DECODED_TEXT_LENGTH } from "./private-key";
+export {
+  MAX_SCAN_DEPTH,
+  MAX_SCAN_VALUES,
+  type PrivateKeyScanOptions,
+  type PrivateKeyScanResult,
+  scanForPrivateKeyMaterial,
+} from "./private-key-scan";
 export {
   type CertReqHost,
   CertReqInputError,

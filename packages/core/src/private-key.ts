@@ -1,3 +1,4 @@
+import { decodeWrappedBase64 } from "./base64";
 import { childrenOf, type DerNode, decodeOid, decodeSmallInteger, readNode, TAG } from "./der";
 
 /**
@@ -7,10 +8,19 @@ import { childrenOf, type DerNode, decodeOid, decodeSmallInteger, readNode, TAG 
  */
 export type PrivateKeyMaterial = "pem-private-key" | "pkcs12" | "pkcs8";
 
-/** RSA/EC/DSA/ENCRYPTED/OPENSSH "... PRIVATE KEY" and plain "PRIVATE KEY" PEM labels (RFC 7468). */
-const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
+/** The end of every private-key PEM label (RFC 7468): "-----BEGIN [RSA |EC |ENCRYPTED |...]PRIVATE KEY-----". */
+const PEM_LABEL_END = "PRIVATE KEY-----";
+const PEM_BEGIN = "-----BEGIN ";
+/** Longest "RSA ", "ENCRYPTED ", "OPENSSH " ... prefix looked at before "PRIVATE KEY": labels are short. */
+const MAX_LABEL_PREFIX = 64;
 /** base64 inside base64 is the most layering we unwrap (a base64 upload of a base64 .pem file). */
 const MAX_DEPTH = 2;
+/**
+ * Strings longer than this are only searched for a PEM private-key label, not decoded as base64. It is the
+ * longest string the report contract allows (`certificates[].der`, 64 KiB of base64): anything longer is
+ * refused by the schema anyway, and a base64 private key cannot hide in fewer characters than it has.
+ */
+export const MAX_DECODED_TEXT_LENGTH = 65_536;
 
 function parseDer(bytes: Uint8Array): DerNode | null {
   try {
@@ -95,28 +105,39 @@ function isText(bytes: Uint8Array): boolean {
 }
 
 /**
- * Base64 as files and JSON carry it: one run, or lines wrapped with line breaks. Spaces inside a line mean
- * prose, not base64 (the API checks every string of a report, event messages included).
+ * RSA/EC/DSA/ENCRYPTED/OPENSSH "... PRIVATE KEY" and plain "PRIVATE KEY" PEM labels. Found with indexOf
+ * and a bounded look back from each "PRIVATE KEY-----", so the cost is linear in the text.
  */
-function decodeBase64(text: string): Uint8Array | null {
-  const compact = text
-    .trim()
-    .replace(/[ \t]*\r?\n[ \t]*/g, "")
-    .replace(/-/g, "+")
-    .replace(/_/g, "/");
-  if (compact.length < 16 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return null;
-  try {
-    const binary = atob(compact.padEnd(Math.ceil(compact.length / 4) * 4, "="));
-    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  } catch {
-    return null;
+function hasPemPrivateKeyLabel(text: string): boolean {
+  for (let at = text.indexOf(PEM_LABEL_END); at >= 0; at = text.indexOf(PEM_LABEL_END, at + 1)) {
+    let wordsStart = at;
+    // Back over "WORD WORD " (upper-case letters, digits and single spaces) to the "-----BEGIN ".
+    while (
+      wordsStart > 0 &&
+      at - wordsStart < MAX_LABEL_PREFIX &&
+      isLabelChar(text.charCodeAt(wordsStart - 1))
+    )
+      wordsStart--;
+    for (let begin = wordsStart; begin <= at; begin++) {
+      // The label words start right after "-----BEGIN " (whose space is itself a label character).
+      if (begin >= PEM_BEGIN.length && text.startsWith(PEM_BEGIN, begin - PEM_BEGIN.length)) {
+        const words = text.slice(begin, at);
+        if (words === "" || /^(?:[A-Z0-9]+ )+$/.test(words)) return true;
+      }
+    }
   }
+  return false;
+}
+
+function isLabelChar(code: number): boolean {
+  return code === 0x20 || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39);
 }
 
 function detectInText(text: string, depth: number): PrivateKeyMaterial | null {
-  if (PEM_PRIVATE_KEY.test(text)) return "pem-private-key";
-  if (depth >= MAX_DEPTH) return null;
-  const decoded = decodeBase64(text);
+  if (hasPemPrivateKeyLabel(text)) return "pem-private-key";
+  // Longer strings break every field's maxLength; the schema refuses them, so decoding them buys nothing.
+  if (depth >= MAX_DEPTH || text.length > MAX_DECODED_TEXT_LENGTH) return null;
+  const decoded = decodeWrappedBase64(text);
   return decoded ? detectInBytes(decoded, depth + 1) : null;
 }
 

@@ -12,7 +12,8 @@ const FRAMEWORK_ERRORS: Record<string, { status: number; title: string; detail: 
   FST_ERR_CTP_BODY_TOO_LARGE: {
     status: 413,
     title: "Request body too large",
-    detail: "Split the reports into smaller batches.",
+    detail:
+      "The body is over this endpoint's limit (one report: 4 MiB, a batch of reports: 16 MiB); split the reports into smaller batches.",
   },
   FST_ERR_CTP_INVALID_JSON_BODY: {
     status: 400,

@@ -12,8 +12,12 @@ import { Compile } from "typebox/compile";
 import { ProblemError, schemaIssuesToFieldErrors } from "../problem";
 import { ingestReport } from "../services/ingest";
 import { findPrivateKeyMaterial, privateKeyRefused, refusePrivateKeys } from "../services/private-keys";
+import { refuseFutureReport } from "../services/report-clock";
 
 const MiB = 1024 * 1024;
+/** Body limits (docs/collector-contract.md): one report, and a batch of up to 1,000 of them; 413 above. */
+export const REPORT_BODY_LIMIT = 4 * MiB;
+export const BATCH_BODY_LIMIT = 16 * MiB;
 const problems = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [status, ProblemSchema]));
 const reportValidator = Compile(ReportSchema);
@@ -22,10 +26,11 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     "/api/v1/reports",
     {
-      bodyLimit: 4 * MiB,
+      bodyLimit: REPORT_BODY_LIMIT,
       config: { access: "collector" },
       // Before schema validation: a private key is refused even inside an otherwise broken report.
       preValidation: async (request) => refusePrivateKeys(request.body),
+      preHandler: async (request) => refuseFutureReport(request.body),
       schema: {
         tags: ["collector"],
         summary: "Submit one collector report",
@@ -47,7 +52,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     "/api/v1/reports/batch",
     {
-      bodyLimit: 64 * MiB,
+      bodyLimit: BATCH_BODY_LIMIT,
       config: { access: "collector" },
       schema: {
         tags: ["collector"],
@@ -84,6 +89,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           errors,
         );
       }
+      refuseFutureReport(item as Report);
       const outcome = await ingestReport(app.db, item as Report, app.evaluationSettings);
       return { index, status: outcome.created ? 201 : 200, result: outcome.result };
     } catch (error) {

@@ -10,6 +10,7 @@ import {
 import { type Database, Prisma } from "@certfleet/db";
 import { type DecodedCertificate, decodeCertificates, resolveCertificates } from "./certificates";
 import { recordHostState } from "./host-state";
+import { evaluationTime } from "./report-clock";
 
 export interface IngestOutcome {
   /** false when the same report (host + collectedAt) was already stored: nothing was written. */
@@ -104,7 +105,7 @@ async function evaluate(
     registry: report.registry,
     certificates: evidence,
     events: report.events,
-    collectedAt,
+    collectedAt: evaluationTime(collectedAt),
     settings,
     otherHostsBoundToSameCertificate: others.map((host) => host.fqdn),
     issuerCandidates: [...settings.trustAnchors, ...reportedCas],
