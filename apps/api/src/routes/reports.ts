@@ -11,6 +11,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Compile } from "typebox/compile";
 import { ProblemError, schemaIssuesToFieldErrors } from "../problem";
 import { ingestReport } from "../services/ingest";
+import { type IngestContext, ingestContext } from "../services/ingest-context";
 import { findPrivateKeyMaterial, privateKeyRefused, refusePrivateKeys } from "../services/private-keys";
 
 const MiB = 1024 * 1024;
@@ -39,7 +40,12 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const outcome = await ingestReport(app.db, request.body, app.evaluationSettings);
+      const outcome = await ingestReport(
+        app.db,
+        request.body,
+        app.evaluationSettings,
+        ingestContext(request),
+      );
       return reply.status(outcome.created ? 201 : 200).send(outcome.result);
     },
   );
@@ -63,14 +69,18 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const results: BatchResult["results"] = [];
       for (const [index, item] of request.body.reports.entries()) {
-        results.push(await ingestBatchItem(index, item));
+        results.push(await ingestBatchItem(index, item, ingestContext(request)));
       }
       const accepted = results.filter((result) => result.status < 300).length;
       return { accepted, rejected: results.length - accepted, results };
     },
   );
 
-  async function ingestBatchItem(index: number, item: unknown): Promise<BatchResult["results"][number]> {
+  async function ingestBatchItem(
+    index: number,
+    item: unknown,
+    context: IngestContext,
+  ): Promise<BatchResult["results"][number]> {
     const prefix = `reports[${index}]`;
     try {
       const keyField = findPrivateKeyMaterial(item, prefix);
@@ -84,7 +94,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           errors,
         );
       }
-      const outcome = await ingestReport(app.db, item as Report, app.evaluationSettings);
+      const outcome = await ingestReport(app.db, item as Report, app.evaluationSettings, context);
       return { index, status: outcome.created ? 201 : 200, result: outcome.result };
     } catch (error) {
       if (!(error instanceof ProblemError)) throw error;
