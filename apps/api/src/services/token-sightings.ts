@@ -61,10 +61,10 @@ export async function recordTokenPairs(
   if (tokenId === null || !change.findings.some((finding) => finding.ruleId === "collector-tokens")) return;
   const created = await tx.$queryRaw<{ firstTokenId: number; secondTokenId: number }[]>`
     INSERT INTO "HostTokenPair" ("hostId", "firstTokenId", "secondTokenId", "day")
-    SELECT DISTINCT ${hostId}, LEAST(${tokenId}, r."tokenId"), GREATEST(${tokenId}, r."tokenId"),
+    SELECT DISTINCT ${hostId}::int, LEAST(${tokenId}::int, r."tokenId"), GREATEST(${tokenId}::int, r."tokenId"),
       (now() AT TIME ZONE 'UTC')::date
     FROM "Report" r
-    WHERE r."hostId" = ${hostId} AND r."tokenId" IS NOT NULL AND r."tokenId" <> ${tokenId}
+    WHERE r."hostId" = ${hostId}::int AND r."tokenId" IS NOT NULL AND r."tokenId" <> ${tokenId}::int
       AND r."collectedAt" > ${new Date(collectedAt.getTime() - DAY_MS)}
       AND r."collectedAt" < ${new Date(collectedAt.getTime() + DAY_MS)}
     ON CONFLICT DO NOTHING
