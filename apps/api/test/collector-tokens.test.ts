@@ -193,7 +193,7 @@ describe("scoped collector tokens", () => {
       payload: { scope: { managementGroups: [], fqdnSuffixes: ["not a suffix!"] } },
     });
     expect(bad.statusCode).toBe(422);
-    expect(bad.json<{ errors: { field: string }[] }>().errors[0]?.field).toBe("fqdnSuffixes[0]");
+    expect(bad.json<{ errors: { field: string }[] }>().errors[0]?.field).toBe("scope.fqdnSuffixes[0]");
     const viewer = await t.as("viewer");
     const refused = await t.app.inject({
       method: "PATCH",

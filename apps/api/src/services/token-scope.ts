@@ -62,7 +62,7 @@ export function normaliseScope(input: { managementGroups?: string[]; fqdnSuffixe
   (input.managementGroups ?? []).forEach((raw, index) => {
     const name = raw.trim();
     if (name.length === 0 || name.length > 128) {
-      errors.push({ field: `managementGroups[${index}]`, message: "must be 1 to 128 characters" });
+      errors.push({ field: `scope.managementGroups[${index}]`, message: "must be 1 to 128 characters" });
       return;
     }
     if (!groups.has(name.toLowerCase())) groups.set(name.toLowerCase(), name);
@@ -77,7 +77,7 @@ export function normaliseScope(input: { managementGroups?: string[]; fqdnSuffixe
     const labels = suffix.slice(1).split(".");
     if (suffix.length > 254 || suffix === "." || !labels.every((label) => DNS_LABEL.test(label))) {
       errors.push({
-        field: `fqdnSuffixes[${index}]`,
+        field: `scope.fqdnSuffixes[${index}]`,
         message: `"${raw}" is not a DNS suffix such as ".dmz.contoso.com"`,
       });
       return;
@@ -85,9 +85,12 @@ export function normaliseScope(input: { managementGroups?: string[]; fqdnSuffixe
     suffixes.add(suffix);
   });
   if (groups.size > MAX_SCOPE_ENTRIES)
-    errors.push({ field: "managementGroups", message: `must list at most ${MAX_SCOPE_ENTRIES} groups` });
+    errors.push({
+      field: "scope.managementGroups",
+      message: `must list at most ${MAX_SCOPE_ENTRIES} groups`,
+    });
   if (suffixes.size > MAX_SCOPE_ENTRIES)
-    errors.push({ field: "fqdnSuffixes", message: `must list at most ${MAX_SCOPE_ENTRIES} suffixes` });
+    errors.push({ field: "scope.fqdnSuffixes", message: `must list at most ${MAX_SCOPE_ENTRIES} suffixes` });
   if (errors.length > 0)
     throw new ProblemError(422, "Invalid token scope", `${errors[0]?.field} ${errors[0]?.message}`, errors);
   return {
