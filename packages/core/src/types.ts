@@ -30,6 +30,12 @@ export const RULE_IDS = [
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
+/** Rules about how certfleet hears of a host (its collectors), not about the certificate SCOM uses. */
+export const COLLECTOR_RULE_IDS: readonly RuleId[] = ["collector-tokens"];
+
+/** The rules about the host's SCOM channel certificate: what the demo estate and the seed cover. */
+export const SCOM_RULE_IDS: readonly RuleId[] = RULE_IDS.filter((id) => !COLLECTOR_RULE_IDS.includes(id));
+
 /**
  * Everything certfleet needs from one certificate, as plain JSON-able data, so it is parsed once
  * (content-addressed by sha256) and stored; evaluation never touches DER again.
