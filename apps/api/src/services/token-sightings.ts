@@ -30,20 +30,38 @@ export async function reportingTokensFor(
   collectedAt: Date,
   token: IngestToken | null,
 ): Promise<ReportingTokens | undefined> {
-  if (!token) return undefined;
-  const others = await db.$queryRaw<TokenRow[]>`
-    SELECT t."id", t."name" FROM "ApiToken" t
-    WHERE t."id" IN (
-      SELECT r."tokenId" FROM "Report" r JOIN "Host" h ON h."id" = r."hostId"
-      WHERE h."fqdn" = ${fqdn} AND r."tokenId" <> ${token.id}
-        AND r."collectedAt" > ${new Date(collectedAt.getTime() - DAY_MS)}
-        AND r."collectedAt" < ${new Date(collectedAt.getTime() + DAY_MS)})
-    ORDER BY t."id" LIMIT 10`;
-  const clash = (row: TokenRow) => row.name === token.name;
-  return {
-    current: displayName(token, others.some(clash)),
-    others: others.map((row) => displayName(row, clash(row))),
-  };
+  const [tokens] = await reportingTokensForMany(db, [{ fqdn, collectedAt }], token);
+  return tokens;
+}
+
+/**
+ * The same for many reports of one request (a batch) in one statement: one answer per item, in order.
+ * Hosts are matched by their stored (normalised) FQDN.
+ */
+export async function reportingTokensForMany(
+  db: Database,
+  items: readonly { fqdn: string; collectedAt: Date }[],
+  token: IngestToken | null,
+): Promise<(ReportingTokens | undefined)[]> {
+  if (!token || items.length === 0) return items.map(() => undefined);
+  const rows = await db.$queryRaw<(TokenRow & { position: number })[]>`
+    SELECT DISTINCT i.position::int AS "position", t."id", t."name"
+    FROM unnest(${items.map((item) => item.fqdn)}::text[], ${items.map((item) => item.collectedAt)}::timestamp[])
+      WITH ORDINALITY AS i(fqdn, collected_at, position)
+    JOIN "Host" h ON h."fqdn" = i.fqdn
+    JOIN "Report" r ON r."hostId" = h."id"
+      AND r."collectedAt" > i.collected_at - interval '1 day' AND r."collectedAt" < i.collected_at + interval '1 day'
+    JOIN "ApiToken" t ON t."id" = r."tokenId"
+    WHERE r."tokenId" <> ${token.id}::int
+    ORDER BY 1, 2`;
+  return items.map((_, index) => {
+    const others = rows.filter((row) => row.position === index + 1).slice(0, 10);
+    const clash = (row: TokenRow) => row.name === token.name;
+    return {
+      current: displayName(token, others.some(clash)),
+      others: others.map((row) => displayName(row, clash(row))),
+    };
+  });
 }
 
 /**
