@@ -86,9 +86,7 @@ describe("per-token report budget", () => {
       payload: await healthyReport("ms31.contoso.com"),
     });
     expect(again.statusCode).toBe(429);
-    const bucket = await t.db.rateLimitBucket.findUniqueOrThrow({
-      where: { key: `collector-token:${busy.id}` },
-    });
+    const bucket = await t.db.collectorTokenBudget.findUniqueOrThrow({ where: { tokenId: busy.id } });
     expect(bucket.count).toBe(LIMIT);
 
     // Another token, on either instance, is untouched by the busy one.
@@ -103,10 +101,16 @@ describe("per-token report budget", () => {
     }
   });
 
+  it("keeps the counters in an UNLOGGED table: no WAL flush on every report", async () => {
+    const [table] = await t.db.$queryRaw<{ persistence: string }[]>`
+      SELECT relpersistence AS "persistence" FROM pg_class WHERE relname = 'CollectorTokenBudget'`;
+    expect(table?.persistence).toBe("u");
+  });
+
   it("opens a new window once the old one has passed", async () => {
     const token = await createToken("recovering collector");
-    await t.db.rateLimitBucket.create({
-      data: { key: `collector-token:${token.id}`, count: LIMIT, resetAt: new Date(Date.now() - 1000) },
+    await t.db.collectorTokenBudget.create({
+      data: { tokenId: token.id, count: LIMIT, resetAt: new Date(Date.now() - 1000) },
     });
     const response = await other.app.inject({
       method: "POST",

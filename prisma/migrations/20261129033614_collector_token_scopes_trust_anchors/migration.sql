@@ -38,3 +38,13 @@ ALTER TABLE "Report" ADD CONSTRAINT "Report_tokenId_fkey" FOREIGN KEY ("tokenId"
 -- AddForeignKey
 ALTER TABLE "TrustAnchor" ADD CONSTRAINT "TrustAnchor_createdById_fkey" FOREIGN KEY ("createdById") REFERENCES "User"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
+
+-- CreateTable, UNLOGGED by hand (see the model comment): prisma migrate diff does not track that
+CREATE UNLOGGED TABLE "CollectorTokenBudget" (
+    "tokenId" INTEGER NOT NULL,
+    "count" INTEGER NOT NULL,
+    "resetAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "CollectorTokenBudget_pkey" PRIMARY KEY ("tokenId")
+);
+
