@@ -103,7 +103,7 @@ describe("per-token report budget", () => {
 
   it("keeps the counters in an UNLOGGED table: no WAL flush on every report", async () => {
     const [table] = await t.db.$queryRaw<{ persistence: string }[]>`
-      SELECT relpersistence AS "persistence" FROM pg_class WHERE relname = 'CollectorTokenBudget'`;
+      SELECT relpersistence::text AS "persistence" FROM pg_class WHERE relname = 'CollectorTokenBudget'`;
     expect(table?.persistence).toBe("u");
   });
 
