@@ -36,7 +36,11 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           "changes nothing.",
         security: [{ collectorToken: [] }],
         body: ReportSchema,
-        response: { 200: IngestResultSchema, 201: IngestResultSchema, ...problems(400, 401, 413, 415, 422) },
+        response: {
+          200: IngestResultSchema,
+          201: IngestResultSchema,
+          ...problems(400, 401, 403, 413, 415, 422, 429),
+        },
       },
     },
     async (request, reply) => {
@@ -63,7 +67,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           "status that report would have had alone. One bad report does not sink the others.",
         security: [{ collectorToken: [] }],
         body: ReportBatchSchema,
-        response: { 200: BatchResultSchema, ...problems(400, 401, 413, 415, 422) },
+        response: { 200: BatchResultSchema, ...problems(400, 401, 413, 415, 422, 429) },
       },
     },
     async (request) => {
