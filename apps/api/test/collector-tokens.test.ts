@@ -6,7 +6,10 @@ import type {
   IngestResult,
   Report,
 } from "@certfleet/contracts";
+import { createDatabaseClient } from "@certfleet/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../src/app";
+import { loadConfig } from "../src/config";
 import { createTestApp, rowCounts, type TestApp } from "./support/app";
 import {
   buildReport,
@@ -269,6 +272,43 @@ describe("two tokens reporting one host within a day", () => {
       where: { hostId: host.id, ruleId: "collector-tokens" },
     });
     expect(stored).toHaveLength(1);
+  });
+
+  it("writes one audit entry when two reports of the second token race on two API instances", async () => {
+    const [first, second] = await Promise.all([
+      createToken("site A collector"),
+      createToken("site B collector"),
+    ]);
+    const fqdn = "ms22.contoso.com";
+    const at = (hoursAgo: number) => new Date(Date.now() - hoursAgo * 3_600_000).toISOString();
+    expect((await post(await reportFor(fqdn, "MG-PROD", at(6)), first.token)).statusCode).toBe(201);
+    const db = createDatabaseClient(t.databaseUrl, 2);
+    const config = loadConfig({ DATABASE_URL: t.databaseUrl, LOG_LEVEL: "silent", CERTFLEET_JOBS: "false" });
+    const otherApp = await buildApp({ config, db, databaseUrl: t.databaseUrl });
+    try {
+      const [one, two] = await Promise.all([
+        reportFor(fqdn, "MG-PROD", at(5)),
+        reportFor(fqdn, "MG-PROD", at(4)),
+      ]);
+      const answers = await Promise.all([
+        post(one, second.token),
+        otherApp.inject({
+          method: "POST",
+          url: "/api/v1/reports",
+          headers: { authorization: `Bearer ${second.token}` },
+          payload: two,
+        }),
+      ]);
+      expect(answers.map((answer) => answer.statusCode)).toEqual([201, 201]);
+    } finally {
+      await otherApp.close();
+      await db.$disconnect();
+    }
+    const host = await t.db.host.findUniqueOrThrow({ where: { fqdn }, select: { id: true } });
+    const entries = (await audit("host.collector_tokens")).filter(
+      (item) => item.entityId === String(host.id),
+    );
+    expect(entries).toHaveLength(1);
   });
 
   it("says nothing when the other token's report is more than a day apart", async () => {
