@@ -1,6 +1,7 @@
 import { TypeBoxValidatorCompiler } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import auth from "./plugins/auth";
+import collectorLimits from "./plugins/collector-limits";
 import context, { type AppContext } from "./plugins/context";
 import errors from "./plugins/errors";
 import jobs from "./plugins/jobs";
@@ -21,6 +22,7 @@ import ruleRoutes from "./routes/rules";
 import settingRoutes from "./routes/settings";
 import taskRoutes from "./routes/tasks";
 import tokenRoutes from "./routes/tokens";
+import trustAnchorRoutes from "./routes/trust-anchors";
 import userRoutes from "./routes/users";
 
 /**
@@ -47,6 +49,8 @@ export async function buildApp(
   // openapi before auth: the docs routes it adds are public and predate the access-policy check.
   await app.register(openapi);
   await app.register(auth);
+  // Before the collector routes: its hook spends the token's report budget and refreshes trust anchors.
+  await app.register(collectorLimits);
   // Before the routes: the host routes drop their cached summary when the hub hears of changes.
   await app.register(stream, { databaseUrl: appContext.databaseUrl });
   await app.register(jobs, { databaseUrl: appContext.databaseUrl });
@@ -59,6 +63,7 @@ export async function buildApp(
   await app.register(oidcRoutes);
   await app.register(userRoutes);
   await app.register(tokenRoutes);
+  await app.register(trustAnchorRoutes);
   await app.register(taskRoutes);
   await app.register(auditRoutes);
   await app.register(settingRoutes);

@@ -23,6 +23,11 @@ export interface Config {
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** Run the job queue (scheduled reports, notifications) on this instance. */
   jobs: boolean;
+  /**
+   * Reports each collector token may submit per minute, counted across every API instance (a batch
+   * counts its items), so one busy or runaway collector cannot take the ingest capacity of the others.
+   */
+  tokenReportsPerMinute: number;
   auth: AuthConfig;
   notifications: NotificationsConfig;
 }
@@ -87,6 +92,8 @@ export function loadConfig(env: Env = process.env): Config {
     seedDemo: boolean(env, "CERTFLEET_SEED_DEMO", databaseUrl === null),
     logLevel: oneOf(env, "LOG_LEVEL", "info", ["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
     jobs: boolean(env, "CERTFLEET_JOBS", true),
+    // At least one full batch (1,000 reports), so every batch fits into an empty window.
+    tokenReportsPerMinute: integer(env, "CERTFLEET_TOKEN_REPORTS_PER_MINUTE", 120_000, 1000, 100_000_000),
     auth: {
       bootstrapAdmin: bootstrapAdmin(env),
       sessionHours: integer(env, "CERTFLEET_SESSION_HOURS", 12, 1, 24 * 30),

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { EXPIRY_BUCKETS, expiryBucket, RULE_IDS } from "@certfleet/core";
+import { EXPIRY_BUCKETS, expiryBucket, SCOM_RULE_IDS } from "@certfleet/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Config, loadConfig } from "../src/config";
 import { type DemoSeedResult, seedDemoEstate } from "../src/services/demo-seed";
@@ -68,7 +68,7 @@ describe("seedDemoEstate", () => {
     const byRule = await countBy(
       `SELECT "ruleId" AS key, count(DISTINCT "hostId")::int AS n FROM "HostFinding" GROUP BY 1`,
     );
-    for (const rule of RULE_IDS) expect(byRule[rule] ?? 0, rule).toBeGreaterThan(0);
+    for (const rule of SCOM_RULE_IDS) expect(byRule[rule] ?? 0, rule).toBeGreaterThan(0);
   });
 
   it("is mostly healthy, with some hosts in every expiry bucket", async () => {

@@ -159,9 +159,9 @@ describe("GET /api/v1/summary", () => {
     expect(summary.reporting.find((count) => count.key === "silent")?.count).toBeGreaterThanOrEqual(1);
   });
 
-  it("the rule catalogue lists all 16 rules with host counts that match their lists", async () => {
+  it("the rule catalogue lists all 17 rules with host counts that match their lists", async () => {
     const { rules } = (await t.get("/api/v1/rules")).json();
-    expect(rules).toHaveLength(16);
+    expect(rules).toHaveLength(17);
     for (const rule of rules) {
       expect(rule).toMatchObject({
         id: expect.any(String),

@@ -11,4 +11,5 @@ export * from "./settings";
 export * from "./stream";
 export * from "./tasks";
 export * from "./tokens";
+export * from "./trust-anchors";
 export * from "./users";

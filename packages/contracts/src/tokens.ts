@@ -1,6 +1,22 @@
 import { type Static, Type } from "typebox";
 import { DateTime, Nullable } from "./schema-helpers";
 
+/** Where a collector token may report. Empty lists: anywhere (fleet-wide, what every older token is). */
+export const TokenScopeSchema = Type.Object(
+  {
+    managementGroups: Type.Array(Type.String({ minLength: 1, maxLength: 128 }), {
+      maxItems: 100,
+      description: "Management group names (case-insensitive); empty: any group",
+    }),
+    fqdnSuffixes: Type.Array(Type.String({ minLength: 1, maxLength: 254 }), {
+      maxItems: 100,
+      description: 'Host name suffixes such as ".dmz.contoso.com"; empty: any host',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type TokenScope = Static<typeof TokenScopeSchema>;
+
 export const CollectorTokenSchema = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
@@ -10,6 +26,7 @@ export const CollectorTokenSchema = Type.Object({
   createdBy: Nullable(Type.String({ description: "E-mail of the admin who created it" })),
   lastUsedAt: Nullable(DateTime()),
   revokedAt: Nullable(DateTime()),
+  scope: TokenScopeSchema,
 });
 export type CollectorToken = Static<typeof CollectorTokenSchema>;
 
@@ -17,9 +34,23 @@ export const CollectorTokenListSchema = Type.Object({ items: Type.Array(Collecto
 export type CollectorTokenList = Static<typeof CollectorTokenListSchema>;
 
 export const CollectorTokenCreateSchema = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 120, description: "Where the collector runs" }) },
+  {
+    name: Type.String({ minLength: 1, maxLength: 120, description: "Where the collector runs" }),
+    scope: Type.Optional(TokenScopeSchema),
+  },
   { additionalProperties: false },
 );
+export type CollectorTokenCreate = Static<typeof CollectorTokenCreateSchema>;
+
+/** PATCH /api/v1/tokens/{id}: rename, or set/narrow/widen the scope (audited with before and after). */
+export const CollectorTokenUpdateSchema = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+    scope: Type.Optional(TokenScopeSchema),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type CollectorTokenUpdate = Static<typeof CollectorTokenUpdateSchema>;
 
 /** The only response that ever carries the secret. */
 export const CollectorTokenCreatedSchema = Type.Object({

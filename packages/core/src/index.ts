@@ -11,6 +11,7 @@ export {
   parseCertificate,
   windowsKeyUsageFromX509Flags,
 } from "./certificate";
+export { type ChainVerdict, verifyChain } from "./chain-verify";
 export { canonicalJson, compareCodePoints } from "./compliance/canonical";
 export {
   addToComplianceTotals,

@@ -26,8 +26,15 @@ export const RULE_IDS = [
   "template-info",
   "lifetime",
   "duplicate",
+  "collector-tokens",
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
+
+/** Rules about how certfleet hears of a host (its collectors), not about the certificate SCOM uses. */
+export const COLLECTOR_RULE_IDS: readonly RuleId[] = ["collector-tokens"];
+
+/** The rules about the host's SCOM channel certificate: what the demo estate and the seed cover. */
+export const SCOM_RULE_IDS: readonly RuleId[] = RULE_IDS.filter((id) => !COLLECTOR_RULE_IDS.includes(id));
 
 /**
  * Everything certfleet needs from one certificate, as plain JSON-able data, so it is parsed once
@@ -82,11 +89,28 @@ export interface HostIdentity {
   domainJoined: boolean;
 }
 
+/** A certificate with its DER: what a signature check needs on top of the parse. */
+export interface CertificateWithDer {
+  certificate: ParsedCertificate;
+  der: Uint8Array;
+}
+
 export interface EvaluationSettings {
   /** Days before notAfter at which the validity rule turns to warning (CERTFLEET_EXPIRY_WARNING_DAYS). */
   expiryWarningDays: number;
-  /** Configured trust anchors (root/issuing CAs). When non-empty, the chain rule also checks the issuer is among them. */
-  trustAnchors: ParsedCertificate[];
+  /**
+   * Configured trust anchors (root and issuing CAs). When non-empty, the chain rule verifies the bound
+   * certificate's chain itself (signatures, validity, a path to one of these), whatever the host says.
+   */
+  trustAnchors: CertificateWithDer[];
+}
+
+/** The collector tokens behind a host's reports (looked up by the caller), by name. */
+export interface ReportingTokens {
+  /** The token that sent this report. */
+  current: string;
+  /** Other tokens that reported the same host within a day of this report. */
+  others: string[];
 }
 
 export interface HostEvaluationInput {
@@ -101,6 +125,13 @@ export interface HostEvaluationInput {
   otherHostsBoundToSameCertificate: string[];
   /** CA certificates known to the caller (trust anchors, CA certificates seen in reports) for the lifetime rule. */
   issuerCandidates: ParsedCertificate[];
+  /**
+   * DER of the reported certificates by sha256: the chain rule needs the bytes of the bound certificate and
+   * the reported CA certificates to verify signatures when trust anchors are configured.
+   */
+  certificateDer?: ReadonlyMap<string, Uint8Array>;
+  /** Absent for reports without a token (demo estate, imports). */
+  reportingTokens?: ReportingTokens;
 }
 
 export type BindingMatch =

@@ -16,12 +16,12 @@ describe("RULE_CATALOG", () => {
 
   it("informational rules default to info; the rest to error", () => {
     const info = RULE_CATALOG.filter((r) => r.defaultSeverity === "info").map((r) => r.id);
-    expect(info.sort()).toEqual(["exportable", "lifetime", "template-info"]);
+    expect(info.sort()).toEqual(["collector-tokens", "exportable", "lifetime", "template-info"]);
   });
 
-  it("names a seed section for every rule except certfleet's own duplicate check", () => {
+  it("names a seed section for every rule except certfleet's own duplicate and collector-token checks", () => {
     const withoutSeed = RULE_CATALOG.filter((r) => r.seedReference === null).map((r) => r.id);
-    expect(withoutSeed).toEqual(["duplicate"]);
+    expect(withoutSeed).toEqual(["duplicate", "collector-tokens"]);
   });
 
   it("is plain data (serialisable for the API and the compliance report)", () => {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ReportSchema } from "@certfleet/contracts";
-import { certificateSerialToRegistryHex, parseCertificate, RULE_IDS } from "@certfleet/core";
+import { certificateSerialToRegistryHex, parseCertificate, SCOM_RULE_IDS } from "@certfleet/core";
 import { createLeaf, type Issuer } from "@certfleet/pki";
 import { X509Certificate } from "@peculiar/x509";
 import { Compile } from "typebox/compile";
@@ -53,7 +53,7 @@ describe("generateDemoEstate", () => {
     const failing = new Set(
       [...evaluations.values()].flatMap((evaluation) => evaluation.findings.map((f) => f.ruleId)),
     );
-    for (const rule of RULE_IDS) expect(failing, rule).toContain(rule);
+    for (const rule of SCOM_RULE_IDS) expect(failing, rule).toContain(rule);
     for (const host of estate.plan.hosts) {
       if (host.scenario !== "healthy" || host.bucket !== "later" || host.reports.length === 0) continue;
       expect(evaluations.get(host.fqdn)?.status, host.fqdn).toBe("ok");

@@ -1,4 +1,4 @@
-import { RULE_IDS } from "@certfleet/core";
+import { SCOM_RULE_IDS } from "@certfleet/core";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_AGENTS, type HostPlan, planDemoEstate, SCENARIO_IDS, SCENARIOS } from "../src/index";
 
@@ -54,7 +54,7 @@ describe("planDemoEstate (pure: no certificates issued)", () => {
       "validity",
       ...Object.values(SCENARIOS).map((meta) => meta.rule ?? ""),
     ]);
-    for (const rule of RULE_IDS) expect(covered, rule).toContain(rule);
+    for (const rule of SCOM_RULE_IDS) expect(covered, rule).toContain(rule);
   });
 
   it("keeps most hosts healthy and has some in every expiry bucket", () => {

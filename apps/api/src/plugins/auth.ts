@@ -12,6 +12,7 @@ import {
   pruneExpiredSessions,
   SESSION_COOKIE,
 } from "../services/auth/sessions";
+import type { IngestToken } from "../services/ingest-context";
 import { pruneRateLimitBuckets } from "../services/rate-limit-store";
 import { verifyCollectorToken } from "../services/tokens";
 
@@ -41,6 +42,8 @@ declare module "fastify" {
   }
   interface FastifyRequest {
     collectorTokenId?: number;
+    /** The live collector token of a collector route: who sent the report, and where it may report. */
+    collectorToken?: IngestToken;
     /** Set on every route that requires a signed-in user. */
     session?: ActiveSession;
   }
@@ -89,11 +92,12 @@ export default fp(
           "Send Authorization: Bearer <collector token>.",
         );
       }
-      const tokenId = await verifyCollectorToken(app.db, token);
-      if (tokenId === null) {
+      const collector = await verifyCollectorToken(app.db, token);
+      if (collector === null) {
         throw new ProblemError(401, "Invalid collector token", "The token is unknown or has been revoked.");
       }
-      request.collectorTokenId = tokenId;
+      request.collectorTokenId = collector.id;
+      request.collectorToken = collector;
     });
 
     const requireRole = (minimum: UserRole) =>

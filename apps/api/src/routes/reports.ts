@@ -11,6 +11,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Compile } from "typebox/compile";
 import { ProblemError, schemaIssuesToFieldErrors } from "../problem";
 import { ingestReport } from "../services/ingest";
+import { type IngestContext, ingestContext } from "../services/ingest-context";
 import { findPrivateKeyMaterial, privateKeyRefused, refusePrivateKeys } from "../services/private-keys";
 import { refuseFutureReport } from "../services/report-clock";
 
@@ -40,11 +41,20 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           "changes nothing.",
         security: [{ collectorToken: [] }],
         body: ReportSchema,
-        response: { 200: IngestResultSchema, 201: IngestResultSchema, ...problems(400, 401, 413, 415, 422) },
+        response: {
+          200: IngestResultSchema,
+          201: IngestResultSchema,
+          ...problems(400, 401, 403, 413, 415, 422, 429),
+        },
       },
     },
     async (request, reply) => {
-      const outcome = await ingestReport(app.db, request.body, app.evaluationSettings);
+      const outcome = await ingestReport(
+        app.db,
+        request.body,
+        app.evaluationSettings,
+        ingestContext(request),
+      );
       return reply.status(outcome.created ? 201 : 200).send(outcome.result);
     },
   );
@@ -62,20 +72,24 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           "status that report would have had alone. One bad report does not sink the others.",
         security: [{ collectorToken: [] }],
         body: ReportBatchSchema,
-        response: { 200: BatchResultSchema, ...problems(400, 401, 413, 415, 422) },
+        response: { 200: BatchResultSchema, ...problems(400, 401, 413, 415, 422, 429) },
       },
     },
     async (request) => {
       const results: BatchResult["results"] = [];
       for (const [index, item] of request.body.reports.entries()) {
-        results.push(await ingestBatchItem(index, item));
+        results.push(await ingestBatchItem(index, item, ingestContext(request)));
       }
       const accepted = results.filter((result) => result.status < 300).length;
       return { accepted, rejected: results.length - accepted, results };
     },
   );
 
-  async function ingestBatchItem(index: number, item: unknown): Promise<BatchResult["results"][number]> {
+  async function ingestBatchItem(
+    index: number,
+    item: unknown,
+    context: IngestContext,
+  ): Promise<BatchResult["results"][number]> {
     const prefix = `reports[${index}]`;
     try {
       const keyField = findPrivateKeyMaterial(item, prefix);
@@ -90,7 +104,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         );
       }
       refuseFutureReport(item as Report);
-      const outcome = await ingestReport(app.db, item as Report, app.evaluationSettings);
+      const outcome = await ingestReport(app.db, item as Report, app.evaluationSettings, context);
       return { index, status: outcome.created ? 201 : 200, result: outcome.result };
     } catch (error) {
       if (!(error instanceof ProblemError)) throw error;

@@ -12,6 +12,7 @@ import type { Config } from "../config";
 import { ensureDemoAccounts } from "./demo-accounts";
 import { assignDemoTasks } from "./demo-tasks";
 import { ingestReport } from "./ingest";
+import { NO_TOKEN } from "./ingest-context";
 import { registerExpectedHosts } from "./inventory";
 
 export const DEMO_SEEDED_KEY = "demo.seededAt";
@@ -149,7 +150,7 @@ async function ingestAll(
       const report = reports[next++] as Report;
       const fqdn = report.host.fqdn;
       const before = pending.get(fqdn);
-      const run = (before ?? Promise.resolve()).then(() => ingestReport(db, report, settings));
+      const run = (before ?? Promise.resolve()).then(() => ingestReport(db, report, settings, NO_TOKEN));
       pending.set(fqdn, run);
       const outcome = await run;
       if (pending.get(fqdn) === run) pending.delete(fqdn);

@@ -4,6 +4,7 @@ import type { Prisma } from "@certfleet/db";
 import type { DecodedCertificate } from "./certificates";
 import { recordChangeEvent } from "./change-events";
 import { applyRenewalDecision } from "./tasks/renewal-on-report";
+import { recordTokenPairs } from "./token-sightings";
 
 type Tx = Prisma.TransactionClient;
 
@@ -17,6 +18,8 @@ export interface HostStateChange {
   fresh: Map<string, DecodedCertificate>;
   /** Only the newest report of a host changes its current state; late ones go to history. */
   isNewest: boolean;
+  /** The collector token that sent the report (IngestContext); null for demo and seeded reports. */
+  tokenId: number | null;
 }
 
 /** Writes one evaluated report (inside the caller's transaction) and returns the host id. */
@@ -48,6 +51,7 @@ export async function recordHostState(tx: Tx, change: HostStateChange): Promise<
       registryHash: report.registry.channelCertificateHash ?? null,
       boundCertificateSha256: bound?.sha256 ?? null,
       status: evaluation.status,
+      tokenId: change.tokenId,
       certificates: evidence.map((item) => ({ sha256: item.certificate.sha256, ...item.facts })),
       events: report.events,
       findings: evaluation.findings.map(({ ruleId, severity, message, remediation }) => ({
@@ -59,6 +63,7 @@ export async function recordHostState(tx: Tx, change: HostStateChange): Promise<
     },
   });
   await recordCertificatesSeen(tx, host.id, evidence, collectedAt);
+  await recordTokenPairs(tx, host.id, { ...change, findings: evaluation.findings });
   if (isNewest) {
     await replaceFindings(tx, host.id, evaluation);
     await recordBinding(
@@ -76,6 +81,7 @@ export async function recordHostState(tx: Tx, change: HostStateChange): Promise<
         boundNotAfter: current.boundNotAfter,
         findings: evaluation.findings,
         events: report.events,
+        tokenId: change.tokenId,
       },
       new Date(),
     );

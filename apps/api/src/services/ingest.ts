@@ -5,12 +5,16 @@ import {
   evaluateHost,
   findBoundCertificate,
   type HostEvaluation,
+  type HostEvaluationInput,
   type ParsedCertificate,
 } from "@certfleet/core";
 import { type Database, Prisma } from "@certfleet/db";
 import { type DecodedCertificate, decodeCertificates, resolveCertificates } from "./certificates";
 import { recordHostState } from "./host-state";
+import type { IngestContext } from "./ingest-context";
 import { evaluationTime } from "./report-clock";
+import { assertReportInScope } from "./token-scope";
+import { reportingTokensFor } from "./token-sightings";
 
 export interface IngestOutcome {
   /** false when the same report (host + collectedAt) was already stored: nothing was written. */
@@ -32,7 +36,9 @@ export async function ingestReport(
   db: Database,
   report: Report,
   settings: EvaluationSettings,
+  context: IngestContext,
 ): Promise<IngestOutcome> {
+  assertReportInScope(context.token, report);
   const fqdn = normaliseFqdn(report.host.fqdn);
   const collectedAt = new Date(report.collectedAt);
   const decoded = decodeCertificates(report);
@@ -53,12 +59,26 @@ export async function ingestReport(
       facts,
     };
   });
-  const evaluation = await evaluate(db, report, fqdn, collectedAt, evidence, settings);
+  const derBySha = new Map(decoded.map((item) => [item.sha256, item.der]));
+  const reportingTokens = await reportingTokensFor(db, fqdn, collectedAt, context.token);
+  const evaluation = await evaluate(db, report, fqdn, collectedAt, evidence, settings, {
+    certificateDer: derBySha,
+    reportingTokens,
+  });
   const isNewest = !existing?.lastReportAt || collectedAt >= existing.lastReportAt;
 
   try {
     const hostId = await db.$transaction((tx) =>
-      recordHostState(tx, { report, fqdn, collectedAt, evaluation, evidence, fresh, isNewest }),
+      recordHostState(tx, {
+        report,
+        fqdn,
+        collectedAt,
+        evaluation,
+        evidence,
+        fresh,
+        isNewest,
+        tokenId: context.token?.id ?? null,
+      }),
     );
     const status = isNewest ? evaluation.status : ((await currentStatus(db, hostId)) ?? evaluation.status);
     return {
@@ -78,7 +98,7 @@ export async function ingestReport(
       const host = await db.host.findUnique({ where: { fqdn }, select: { id: true } });
       const replay = host ? await replayStoredReport(db, host.id, collectedAt) : null;
       if (replay) return { created: false, result: replay };
-      if (host) return ingestReport(db, report, settings);
+      if (host) return ingestReport(db, report, settings, context);
     }
     throw error;
   }
@@ -91,6 +111,7 @@ async function evaluate(
   collectedAt: Date,
   evidence: CandidateCertificateEvidence[],
   settings: EvaluationSettings,
+  extra: Pick<HostEvaluationInput, "certificateDer" | "reportingTokens">,
 ): Promise<HostEvaluation> {
   const bound = findBoundCertificate(report.registry, evidence);
   const others = bound
@@ -108,7 +129,8 @@ async function evaluate(
     collectedAt: evaluationTime(collectedAt),
     settings,
     otherHostsBoundToSameCertificate: others.map((host) => host.fqdn),
-    issuerCandidates: [...settings.trustAnchors, ...reportedCas],
+    issuerCandidates: [...settings.trustAnchors.map((anchor) => anchor.certificate), ...reportedCas],
+    ...extra,
   });
 }
 

@@ -1,8 +1,15 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { CollectorToken, CollectorTokenCreated } from "@certfleet/contracts";
+import type {
+  CollectorToken,
+  CollectorTokenCreate,
+  CollectorTokenCreated,
+  CollectorTokenUpdate,
+} from "@certfleet/contracts";
 import type { Database } from "@certfleet/db";
 import { ProblemError } from "../problem";
 import { type AuditActor, recordAudit } from "./audit";
+import type { IngestToken } from "./ingest-context";
+import { normaliseScope } from "./token-scope";
 
 /** Tokens are 256-bit random strings, so a plain SHA-256 is the right hash (argon2 is for passwords). */
 export function hashToken(token: string): string {
@@ -25,11 +32,19 @@ export async function ensureCollectorToken(db: Database, token: string, name: st
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-/** The token's id when it is a live collector token; null otherwise. */
-export async function verifyCollectorToken(db: Database, token: string): Promise<number | null> {
+/** The token (id, name, scope) when it is a live collector token; null otherwise. */
+export async function verifyCollectorToken(db: Database, token: string): Promise<IngestToken | null> {
   const row = await db.apiToken.findUnique({
     where: { tokenHash: hashToken(token) },
-    select: { id: true, kind: true, revokedAt: true, lastUsedAt: true },
+    select: {
+      id: true,
+      name: true,
+      kind: true,
+      revokedAt: true,
+      lastUsedAt: true,
+      scopeManagementGroups: true,
+      scopeFqdnSuffixes: true,
+    },
   });
   if (row?.kind !== "collector" || row.revokedAt) return null;
   const now = new Date();
@@ -37,7 +52,11 @@ export async function verifyCollectorToken(db: Database, token: string): Promise
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
-  return row.id;
+  return {
+    id: row.id,
+    name: row.name,
+    scope: { managementGroups: row.scopeManagementGroups, fqdnSuffixes: row.scopeFqdnSuffixes },
+  };
 }
 
 const TOKEN_FIELDS = {
@@ -47,6 +66,8 @@ const TOKEN_FIELDS = {
   createdAt: true,
   lastUsedAt: true,
   revokedAt: true,
+  scopeManagementGroups: true,
+  scopeFqdnSuffixes: true,
   createdBy: { select: { email: true } },
 } as const;
 
@@ -57,6 +78,8 @@ function toCollectorToken(row: {
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  scopeManagementGroups: string[];
+  scopeFqdnSuffixes: string[];
   createdBy: { email: string } | null;
 }): CollectorToken {
   return {
@@ -67,6 +90,7 @@ function toCollectorToken(row: {
     createdBy: row.createdBy?.email ?? null,
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     revokedAt: row.revokedAt?.toISOString() ?? null,
+    scope: { managementGroups: row.scopeManagementGroups, fqdnSuffixes: row.scopeFqdnSuffixes },
   };
 }
 
@@ -83,13 +107,16 @@ export async function listCollectorTokens(db: Database): Promise<CollectorToken[
 export async function createCollectorToken(
   db: Database,
   actor: AuditActor,
-  name: string,
+  input: CollectorTokenCreate,
 ): Promise<CollectorTokenCreated> {
   const token = generateToken();
+  const scope = normaliseScope(input.scope ?? {});
   return db.$transaction(async (tx) => {
     const row = await tx.apiToken.create({
       data: {
-        name,
+        name: input.name,
+        scopeManagementGroups: scope.managementGroups,
+        scopeFqdnSuffixes: scope.fqdnSuffixes,
         kind: "collector",
         tokenHash: hashToken(token),
         hint: token.slice(0, 10),
@@ -130,6 +157,48 @@ export async function revokeCollectorToken(
       before: toCollectorToken(before),
       after,
     });
+    return after;
+  });
+}
+
+/**
+ * Renames a token or sets its scope (narrowing a fleet-wide token is the usual case). Row-locked so two
+ * admins editing at once leave a true before/after trail; a change that changes nothing is not audited.
+ */
+export async function updateCollectorToken(
+  db: Database,
+  actor: AuditActor,
+  id: number,
+  update: CollectorTokenUpdate,
+): Promise<CollectorToken> {
+  const scope = update.scope ? normaliseScope(update.scope) : null;
+  return db.$transaction(async (tx) => {
+    const [locked] = await tx.$queryRaw<{ id: number }[]>`
+      SELECT "id" FROM "ApiToken" WHERE "id" = ${id} AND "kind" = 'collector' FOR UPDATE`;
+    if (!locked) throw new ProblemError(404, "Token not found", `No collector token with id ${id}.`);
+    const before = toCollectorToken(
+      await tx.apiToken.findUniqueOrThrow({ where: { id }, select: TOKEN_FIELDS }),
+    );
+    const row = await tx.apiToken.update({
+      where: { id },
+      data: {
+        ...(update.name !== undefined ? { name: update.name } : {}),
+        ...(scope
+          ? { scopeManagementGroups: scope.managementGroups, scopeFqdnSuffixes: scope.fqdnSuffixes }
+          : {}),
+      },
+      select: TOKEN_FIELDS,
+    });
+    const after = toCollectorToken(row);
+    if (JSON.stringify(before) !== JSON.stringify(after)) {
+      await recordAudit(tx, actor, {
+        action: "token.update",
+        entityType: "token",
+        entityId: id,
+        before: { name: before.name, scope: before.scope },
+        after: { name: after.name, scope: after.scope },
+      });
+    }
     return after;
   });
 }

@@ -1,10 +1,23 @@
-import type { AuditPage, CollectorTokenList, Settings, UserList } from "@certfleet/contracts";
+import type {
+  AuditPage,
+  CollectorTokenList,
+  Settings,
+  TrustAnchorList,
+  UserList,
+} from "@certfleet/contracts";
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
 import { apiFetch } from "./api";
 import { auditApiSearch } from "./audit-query";
-import { type AuditListParams, auditKeys, settingsKeys, tokenKeys, userKeys } from "./query-keys";
+import {
+  type AuditListParams,
+  auditKeys,
+  settingsKeys,
+  tokenKeys,
+  trustAnchorKeys,
+  userKeys,
+} from "./query-keys";
 
-/** Reads of the admin API: users, collector tokens, settings and the audit log. */
+/** Reads of the admin API: users, collector tokens, trust anchors, settings and the audit log. */
 
 export const usersQuery = () =>
   queryOptions({
@@ -16,6 +29,12 @@ export const tokensQuery = () =>
   queryOptions({
     queryKey: tokenKeys.all,
     queryFn: ({ signal }) => apiFetch<CollectorTokenList>("/api/v1/tokens", { signal }),
+  });
+
+export const trustAnchorsQuery = () =>
+  queryOptions({
+    queryKey: trustAnchorKeys.all,
+    queryFn: ({ signal }) => apiFetch<TrustAnchorList>("/api/v1/trust-anchors", { signal }),
   });
 
 export const settingsQuery = () =>

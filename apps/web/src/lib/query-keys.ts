@@ -70,6 +70,10 @@ export const tokenKeys = {
   all: ["tokens"] as const,
 };
 
+export const trustAnchorKeys = {
+  all: ["trust-anchors"] as const,
+};
+
 export const settingsKeys = {
   all: ["settings"] as const,
 };

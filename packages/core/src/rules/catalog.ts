@@ -158,6 +158,15 @@ const CATALOG: Record<RuleId, Omit<RuleMeta, "id">> = {
       "Issue a separate certificate for each host named in this finding and import each with MOMCertImport.",
     seedReference: null,
   },
+  "collector-tokens": {
+    title: "One collector token per host (informational)",
+    defaultSeverity: "info",
+    scomNeeds:
+      "Nothing for SCOM: each host is normally reported by one collector, so two collector tokens reporting the same host within a day is worth a look.",
+    remediation:
+      "Check which collector should report this host. A second token usually means a collector copied to another machine or a reused host name; revoke that token or narrow its scope (Admin > Collector tokens).",
+    seedReference: null,
+  },
 };
 
 /** Every rule's metadata, in RULE_IDS order. */

@@ -1,39 +1,50 @@
-import { normalizeDn } from "../names";
-import type { ParsedCertificate } from "../types";
-import { type CertificateRule, finding, listOf } from "./context";
+import { verifyChain } from "../chain-verify";
+import type { CertificateWithDer } from "../types";
+import { type CertificateRule, type CertificateRuleContext, finding, listOf } from "./context";
 
-/** Deep enough for any real PKI (root, policy, issuing CA); stops loops in odd CA sets. */
-const MAX_CHAIN_DEPTH = 8;
+const ANCHOR_REMEDIATION =
+  "Re-issue the certificate from a CA under a configured trust anchor (and have the collector report the issuing CA certificates), or add this CA's root as a trust anchor in Admin > Trust anchors if it is legitimate.";
 
 /**
- * Follows issuer names upward through the known CA certificates until a configured trust anchor is met.
- * Returns the DNs walked (issuer first) and whether an anchor was reached. Names only: the host already
- * verified signatures when it built its chain (hostChainValid); this check is about *which* roots are allowed.
+ * The server's own verdict when trust anchors are configured: the host's chain status is not trusted,
+ * the path is rebuilt from the reported CA certificates and the configured ones, link by link.
  */
-function walkToAnchor(
-  issuerDn: string,
-  anchors: ParsedCertificate[],
-  cas: ParsedCertificate[],
-): { path: string[]; trusted: boolean } {
-  const anchorSubjects = new Set(anchors.map((a) => normalizeDn(a.subject)));
-  const path: string[] = [];
-  let current = issuerDn;
-  for (let depth = 0; depth < MAX_CHAIN_DEPTH; depth++) {
-    path.push(current);
-    if (anchorSubjects.has(normalizeDn(current))) return { path, trusted: true };
-    const parent = cas.find((c) => normalizeDn(c.subject) === normalizeDn(current));
-    if (!parent || normalizeDn(parent.issuer) === normalizeDn(parent.subject)) break;
-    if (path.some((dn) => normalizeDn(dn) === normalizeDn(parent.issuer))) break;
-    current = parent.issuer;
+function anchorFindings({ certificate, input, now }: CertificateRuleContext) {
+  const anchors = input.settings.trustAnchors;
+  const anchorNames = listOf(anchors.map((anchor) => `"${anchor.certificate.subject}"`));
+  const leafDer = input.certificateDer?.get(certificate.sha256);
+  if (!leafDer) {
+    return [
+      finding(
+        "chain",
+        "error",
+        `the server could not check the chain to the configured trust anchors (${anchorNames}): the certificate's bytes were not available`,
+        ANCHOR_REMEDIATION,
+      ),
+    ];
   }
-  return { path, trusted: false };
+  const intermediates = input.certificates.flatMap((item): CertificateWithDer[] => {
+    const der = input.certificateDer?.get(item.certificate.sha256);
+    return item.certificate.isCa && der ? [{ certificate: item.certificate, der }] : [];
+  });
+  const verdict = verifyChain({ certificate, der: leafDer }, intermediates, anchors, now);
+  if (verdict.trusted) return [];
+  return [
+    finding(
+      "chain",
+      "error",
+      `the certificate does not chain to a configured trust anchor (checked by certfleet, whatever the host reports): ${verdict.reason}; trust anchors: ${anchorNames}`,
+      ANCHOR_REMEDIATION,
+    ),
+  ];
 }
 
 /**
  * chain (seed "Download and Import the Root Certificate from the CA"): the host's own chain status, and,
- * when the admin configured trust anchors, that the issuer leads to one of them.
+ * when the admin configured trust anchors, certfleet's own check that the certificate chains to one of them.
  */
-export const chainRule: CertificateRule = ({ certificate, facts, input }) => {
+export const chainRule: CertificateRule = (context) => {
+  const { certificate, facts, input } = context;
   const out = [];
   if (facts.hostChainValid === false) {
     const statuses = facts.hostChainStatus ?? [];
@@ -46,20 +57,6 @@ export const chainRule: CertificateRule = ({ certificate, facts, input }) => {
       ),
     );
   }
-  const anchors = input.settings.trustAnchors;
-  if (anchors.length > 0) {
-    const { path, trusted } = walkToAnchor(certificate.issuer, anchors, input.issuerCandidates);
-    if (!trusted) {
-      const walked = path.length > 1 ? ` (walked ${path.map((dn) => `"${dn}"`).join(" -> ")})` : "";
-      out.push(
-        finding(
-          "chain",
-          "error",
-          `issuer "${certificate.issuer}" does not lead to a configured trust anchor${walked}; trust anchors: ${listOf(anchors.map((a) => `"${a.subject}"`))}`,
-          "Re-issue the certificate from a CA under a configured trust anchor, or add this CA's root as a trust anchor in certfleet's settings if it is legitimate.",
-        ),
-      );
-    }
-  }
+  if (input.settings.trustAnchors.length > 0) out.push(...anchorFindings(context));
   return out;
 };

@@ -1,4 +1,5 @@
 import { chainRule } from "./chain";
+import { collectorTokensRule } from "./collector-tokens";
 import type { CertificateRule, HostRule } from "./context";
 import { rsa2048Rule, sha256Rule } from "./crypto";
 import { duplicateRule } from "./duplicate";
@@ -14,7 +15,7 @@ export { RULE_CATALOG, type RuleMeta, ruleMeta } from "./catalog";
 export type { CertificateRule, CertificateRuleContext, HostRule, RuleContext } from "./context";
 
 /** Rules that run whether or not a certificate is bound. */
-export const HOST_RULES: readonly HostRule[] = [registrySerialRule, eventsRule];
+export const HOST_RULES: readonly HostRule[] = [registrySerialRule, eventsRule, collectorTokensRule];
 
 /** Rules about the bound certificate itself (skipped when nothing is bound). */
 export const CERTIFICATE_RULES: readonly CertificateRule[] = [

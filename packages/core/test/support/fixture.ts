@@ -6,6 +6,7 @@ import type { CandidateCertificateFacts, ConnectorEvent } from "@certfleet/contr
 import { certificateSerialToRegistryHex, parseCertificate } from "../../src/index";
 import type {
   CandidateCertificateEvidence,
+  CertificateWithDer,
   Finding,
   HostEvaluation,
   HostEvaluationInput,
@@ -51,6 +52,11 @@ export interface Fixture {
   issuing: Issuer;
   rootParsed: ParsedCertificate;
   issuingParsed: ParsedCertificate;
+  /** The CAs as trust anchors (parse + DER). */
+  rootAnchor: CertificateWithDer;
+  issuingAnchor: CertificateWithDer;
+  /** DER of every certificate this fixture built, by sha256 (what ingest hands the chain rule). */
+  der: Map<string, Uint8Array>;
   /** The healthy certificate's options; `leaf()` overrides them. */
   healthyOptions: LeafOptions;
   healthy: ParsedCertificate;
@@ -88,14 +94,25 @@ export async function createFixture(): Promise<Fixture> {
     serialHex: HEALTHY_SERIAL,
     templateV2: { oid: "1.3.6.1.4.1.311.21.8.1234567.7654321.1", major: 100, minor: 3 },
   };
+  const der = new Map<string, Uint8Array>();
+  const remember = (bytes: Uint8Array): ParsedCertificate => {
+    const parsed = parseCertificate(bytes);
+    der.set(parsed.sha256, bytes);
+    return parsed;
+  };
   const leaf = async (overrides: Partial<LeafOptions> = {}) =>
-    parseCertificate(await createLeaf(issuing, { ...healthyOptions, ...overrides }));
+    remember(await createLeaf(issuing, { ...healthyOptions, ...overrides }));
+  const rootParsed = remember(root.der);
+  const issuingParsed = remember(issuing.der);
   return {
     keys: { ca, leaf: leafKeys, rsa1024, ec },
     root,
     issuing,
-    rootParsed: parseCertificate(root.der),
-    issuingParsed: parseCertificate(issuing.der),
+    rootParsed,
+    issuingParsed,
+    rootAnchor: { certificate: rootParsed, der: root.der },
+    issuingAnchor: { certificate: issuingParsed, der: issuing.der },
+    der,
     healthyOptions,
     healthy: await leaf(),
     leaf,
@@ -113,7 +130,7 @@ export const LOADED: ConnectorEvent = { id: 20053, time: "2026-06-01T08:00:00Z",
 
 /**
  * A report for HOST with `bound` imported exactly as MOMCertImport does (mirrored serial and thumbprint),
- * a 20053 event, the root as trust anchor and both CAs known. Override anything.
+ * a 20053 event, no trust anchors (so the host's chain status decides) and both CAs known. Override anything.
  */
 export function hostInput(
   fixture: Fixture,
@@ -129,9 +146,10 @@ export function hostInput(
     certificates: [bound],
     events: [LOADED],
     collectedAt: NOW,
-    settings: { expiryWarningDays: 30, trustAnchors: [fixture.rootParsed] },
+    settings: { expiryWarningDays: 30, trustAnchors: [] },
     otherHostsBoundToSameCertificate: [],
     issuerCandidates: [fixture.rootParsed, fixture.issuingParsed],
+    certificateDer: fixture.der,
     ...overrides,
   };
 }

@@ -1,4 +1,6 @@
 /** Scenarios breaking the chain, the registry binding, the events, and the informational rules. */
+import { parseCertificate } from "../../src/index";
+import { createCa } from "./certificates";
 import { daysFromNow, evidence, hostInput } from "./fixture";
 import { type Scenario, withFacts, withLeaf } from "./scenario";
 
@@ -14,17 +16,26 @@ export const HOST_SCENARIOS: Scenario[] = [
     }),
   },
   {
-    name: "issuer not under a configured trust anchor",
+    name: "certificate does not chain to the configured trust anchor (whatever the host says)",
     rule: "chain",
     severity: "error",
-    contains: ['issuer "CN=Contoso Issuing CA 1, O=Contoso"', '"CN=Tailspin Root CA"'],
-    build: async (fx) =>
-      hostInput(fx, evidence(fx.healthy), {
-        settings: {
-          expiryWarningDays: 30,
-          trustAnchors: [{ ...fx.rootParsed, subject: "CN=Tailspin Root CA" }],
-        },
-      }),
+    contains: [
+      "does not chain to a configured trust anchor",
+      '"CN=Contoso Issuing CA 1, O=Contoso"',
+      '"CN=Tailspin Root CA, O=Tailspin"',
+    ],
+    build: async (fx) => {
+      const tailspin = await createCa({
+        subject: "CN=Tailspin Root CA, O=Tailspin",
+        keys: fx.keys.ca,
+        notBefore: new Date("2020-01-01T00:00:00Z"),
+        notAfter: new Date("2040-01-01T00:00:00Z"),
+      });
+      const anchor = { certificate: parseCertificate(tailspin.der), der: tailspin.der };
+      return hostInput(fx, evidence(fx.healthy), {
+        settings: { expiryWarningDays: 30, trustAnchors: [anchor] },
+      });
+    },
   },
   {
     name: "ChannelCertificateSerialNumber absent",
@@ -152,6 +163,16 @@ export const HOST_SCENARIOS: Scenario[] = [
     build: async (fx) =>
       hostInput(fx, evidence(fx.healthy), {
         otherHostsBoundToSameCertificate: ["MS03.contoso.com", "ms02.contoso.com"],
+      }),
+  },
+  {
+    name: "host reported by two collector tokens within a day",
+    rule: "collector-tokens",
+    severity: "info",
+    contains: ['"dmz collector" and "corp collector"'],
+    build: async (fx) =>
+      hostInput(fx, evidence(fx.healthy), {
+        reportingTokens: { current: "dmz collector", others: ["corp collector"] },
       }),
   },
 ];

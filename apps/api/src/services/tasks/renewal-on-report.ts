@@ -12,6 +12,20 @@ export interface ReportedRenewalState {
   boundNotAfter: Date | null;
   findings: Finding[];
   events: ConnectorEvent[];
+  /** The collector token whose report drives the change (null for demo and seeded reports). */
+  tokenId: number | null;
+}
+
+/** How an automatic change names its cause in the audit log: certfleet, acting on this token's report. */
+interface ReportedBy {
+  tokenId: number;
+  tokenName: string;
+}
+
+async function reportedBy(tx: Tx, tokenId: number | null): Promise<ReportedBy | null> {
+  if (tokenId === null) return null;
+  const token = await tx.apiToken.findUnique({ where: { id: tokenId }, select: { name: true } });
+  return token ? { tokenId, tokenName: token.name } : null;
 }
 
 /**
@@ -53,7 +67,8 @@ export async function applyRenewalDecision(
       : null;
   const decision = decideRenewalTask(latest, state, now, { dueDaysBeforeExpiry: dueDaysFrom(row?.dueDays) });
   if (decision.kind === "none") return null;
-  const taskId = await write(tx, hostId, latest?.id ?? null, decision, state, now);
+  const by = await reportedBy(tx, state.tokenId);
+  const taskId = await write(tx, hostId, latest?.id ?? null, decision, state, now, by);
   await recordChangeEvent(tx, hostId, taskId);
   return taskId;
 }
@@ -65,7 +80,9 @@ async function write(
   decision: Exclude<TaskDecision, { kind: "none" }>,
   state: ReportedRenewalState,
   now: Date,
+  by: ReportedBy | null,
 ): Promise<number> {
+  const attribution = by ? { reportedBy: by } : {};
   if (decision.kind === "create") {
     const task = await tx.renewalTask.create({
       data: {
@@ -90,6 +107,7 @@ async function write(
         reason: decision.reason.ruleId,
         dueAt: decision.dueAt.toISOString(),
         certificateSha256: state.boundSha256,
+        ...attribution,
       },
     });
     return task.id;
@@ -119,6 +137,7 @@ async function write(
         version: before.version + 1,
         resolvedCertificateSha256: decision.resolvedCertificateSha256,
         why: "A report shows the new certificate bound, passing every error rule, with event 20053 after the import.",
+        ...attribution,
       },
     });
     return id;
@@ -144,6 +163,7 @@ async function write(
       version: before.version + 1,
       reason: decision.reason.ruleId,
       message: decision.reason.message,
+      ...attribution,
     },
   });
   return id;

@@ -3,6 +3,7 @@
 import type { AuditEntry } from "@certfleet/contracts";
 import { useId, useState } from "react";
 import { DiffList } from "@/components/ui/diff-list";
+import { actorLabel } from "@/lib/audit-actor";
 import { diffFields } from "@/lib/change-diff";
 import { formatDateTime } from "@/lib/format";
 
@@ -17,7 +18,9 @@ export function AuditRow({ entry }: { entry: AuditEntry }) {
         <td className="nowrap">
           <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
         </td>
-        <td className="break-anywhere">{entry.actor ?? <span className="muted">certfleet</span>}</td>
+        <td className="break-anywhere">
+          {entry.actor ?? <span className="muted">{actorLabel(entry)}</span>}
+        </td>
         <td>
           <code>{entry.action}</code>
         </td>

@@ -1,6 +1,11 @@
 "use client";
 
-import type { CollectorToken, CollectorTokenCreated } from "@certfleet/contracts";
+import type {
+  CollectorToken,
+  CollectorTokenCreate,
+  CollectorTokenCreated,
+  TokenScope,
+} from "@certfleet/contracts";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
 import { ConfirmButton } from "@/components/ui/confirm-button";
@@ -15,6 +20,20 @@ import { formatDateTime, formatRelative } from "@/lib/format";
 import { useNow } from "@/lib/hooks";
 import { tokenKeys } from "@/lib/query-keys";
 import { useSend } from "@/lib/session";
+import { describeScope, isFleetWide, scopeFromText } from "@/lib/token-scope";
+import { TokenScopeFields } from "./token-scope-fields";
+
+const SCOPE_FIELDS = ["name", "scope.managementGroups", "scope.fqdnSuffixes"] as const;
+
+/** The scope fields' errors under the names TokenScopeFields shows them by. */
+function scopeErrors(byField: Record<string, string>): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const groups = byField["scope.managementGroups"];
+  const suffixes = byField["scope.fqdnSuffixes"];
+  if (groups) errors.managementGroups = groups;
+  if (suffixes) errors.fqdnSuffixes = suffixes;
+  return errors;
+}
 
 /** `/admin/tokens`: the bearer tokens collectors report with. A secret is shown once, at creation. */
 export function TokensAdmin() {
@@ -22,8 +41,9 @@ export function TokensAdmin() {
   return (
     <div className="stack">
       <PageHeader title="Collector tokens">
-        Each collector sends its reports with a token. Revoke a token when its collector is retired or the
-        token may have leaked.
+        Each collector sends its reports with a token. A token can be limited to management groups and host
+        name suffixes (a report outside them is refused); without limits it is fleet-wide. Revoke a token when
+        its collector is retired or the token may have leaked.
       </PageHeader>
       <TokenCreateForm />
       <QueryStates query={query} what="the collector tokens" lines={5}>
@@ -38,6 +58,7 @@ export function TokensAdmin() {
                 columns={[
                   "Name",
                   "Hint",
+                  "Scope",
                   "Created",
                   "Created by",
                   "Last used",
@@ -62,18 +83,22 @@ function TokenCreateForm() {
   const send = useSend();
   const queryClient = useQueryClient();
   const [name, setName] = useState("");
+  const [groups, setGroups] = useState("");
+  const [suffixes, setSuffixes] = useState("");
   const create = useMutation({
-    mutationFn: (body: { name: string }) => send<CollectorTokenCreated>("/api/v1/tokens", "POST", body),
+    mutationFn: (body: CollectorTokenCreate) => send<CollectorTokenCreated>("/api/v1/tokens", "POST", body),
     onSuccess: () => {
       setName("");
+      setGroups("");
+      setSuffixes("");
       void queryClient.invalidateQueries({ queryKey: tokenKeys.all });
     },
   });
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    create.mutate({ name: name.trim() });
+    create.mutate({ name: name.trim(), scope: scopeFromText(groups, suffixes) });
   };
-  const { byField, other } = fieldErrors(create.error, ["name"]);
+  const { byField, other } = fieldErrors(create.error, SCOPE_FIELDS);
 
   return (
     <section className="card" aria-labelledby={`${id}-title`}>
@@ -90,6 +115,14 @@ function TokenCreateForm() {
             onChange={(event) => setName(event.target.value)}
           />
         </Field>
+        <TokenScopeFields
+          id={id}
+          groups={groups}
+          suffixes={suffixes}
+          onGroups={setGroups}
+          onSuffixes={setSuffixes}
+          errors={scopeErrors(byField)}
+        />
         <div className="form-submit">
           <button type="submit" className="button" disabled={create.isPending}>
             {create.isPending ? "Creating…" : "Create token"}
@@ -126,6 +159,7 @@ function TokenRow({ token }: { token: CollectorToken }) {
   const send = useSend();
   const queryClient = useQueryClient();
   const now = useNow();
+  const [editing, setEditing] = useState(false);
   const revoke = useMutation({
     mutationFn: () => send<CollectorToken>(`/api/v1/tokens/${token.id}/revoke`, "POST"),
     onSettled: () => queryClient.invalidateQueries({ queryKey: tokenKeys.all }),
@@ -135,6 +169,26 @@ function TokenRow({ token }: { token: CollectorToken }) {
     <tr data-token-id={token.id}>
       <th scope="row">{token.name}</th>
       <td>{token.hint ? <code>{token.hint}…</code> : <span className="muted">—</span>}</td>
+      <td data-token-scope={isFleetWide(token.scope) ? "fleet" : "scoped"}>
+        {editing ? (
+          <TokenScopeEditor token={token} onDone={() => setEditing(false)} />
+        ) : (
+          <>
+            <span className={isFleetWide(token.scope) ? "muted" : undefined}>
+              {describeScope(token.scope)}
+            </span>{" "}
+            {token.revokedAt ? null : (
+              <button
+                type="button"
+                className="button button-ghost button-small"
+                onClick={() => setEditing(true)}
+              >
+                Edit scope<span className="visually-hidden"> of {token.name}</span>
+              </button>
+            )}
+          </>
+        )}
+      </td>
       <td className="nowrap">{formatDateTime(token.createdAt)}</td>
       <td>{token.createdBy ?? <span className="muted">certfleet</span>}</td>
       <td className="nowrap">
@@ -167,5 +221,47 @@ function TokenRow({ token }: { token: CollectorToken }) {
         {revoke.isError ? <MutationError error={revoke.error} /> : null}
       </td>
     </tr>
+  );
+}
+
+/** Sets a token's scope in place (PATCH, audited by the API with before and after). */
+function TokenScopeEditor({ token, onDone }: { token: CollectorToken; onDone: () => void }) {
+  const id = useId();
+  const send = useSend();
+  const queryClient = useQueryClient();
+  const [groups, setGroups] = useState(token.scope.managementGroups.join(", "));
+  const [suffixes, setSuffixes] = useState(token.scope.fqdnSuffixes.join(", "));
+  const update = useMutation({
+    mutationFn: (scope: TokenScope) => send<CollectorToken>(`/api/v1/tokens/${token.id}`, "PATCH", { scope }),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: tokenKeys.all });
+      onDone();
+    },
+  });
+  const { byField, other } = fieldErrors(update.error, SCOPE_FIELDS);
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    update.mutate(scopeFromText(groups, suffixes));
+  };
+  return (
+    <form className="stack" onSubmit={submit} aria-label={`Scope of ${token.name}`}>
+      <TokenScopeFields
+        id={id}
+        groups={groups}
+        suffixes={suffixes}
+        onGroups={setGroups}
+        onSuffixes={setSuffixes}
+        errors={scopeErrors(byField)}
+      />
+      <div className="form-row">
+        <button type="submit" className="button button-small" disabled={update.isPending}>
+          {update.isPending ? "Saving…" : "Save scope"}
+        </button>
+        <button type="button" className="button button-secondary button-small" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+      {update.isError ? <MutationError error={update.error} extra={other} /> : null}
+    </form>
   );
 }

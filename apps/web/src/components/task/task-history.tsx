@@ -1,5 +1,6 @@
 import type { TaskDetail } from "@certfleet/contracts";
 import { DiffList } from "@/components/ui/diff-list";
+import { actorLabel } from "@/lib/audit-actor";
 import { diffFields } from "@/lib/change-diff";
 import { formatDateTime } from "@/lib/format";
 
@@ -22,7 +23,7 @@ export function TaskHistory({ history }: { history: TaskDetail["history"] }) {
                   <time dateTime={entry.at} className="muted small">
                     {formatDateTime(entry.at)}
                   </time>{" "}
-                  <strong>{entry.actor ?? "certfleet"}</strong> <code>{entry.action}</code>
+                  <strong>{actorLabel(entry)}</strong> <code>{entry.action}</code>
                 </p>
                 <DiffList changes={changes} />
               </li>
