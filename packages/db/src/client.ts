@@ -1,4 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import type pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
 
 export type Database = PrismaClient;
@@ -39,7 +40,7 @@ export interface DatabaseClientOptions extends Partial<DatabaseTimeouts> {
 export function createDatabaseClient(url: string, options: number | DatabaseClientOptions = {}): Database {
   const { poolSize = 10, ...overrides } = typeof options === "number" ? { poolSize: options } : options;
   const timeouts = { ...DEFAULT_DATABASE_TIMEOUTS, ...definedOnly(overrides) };
-  const adapter = new PrismaPg({
+  const adapter = new PrismaPgReleasingBrokenTransactions({
     connectionString: url,
     max: poolSize,
     connectionTimeoutMillis: timeouts.connectTimeoutMs,
@@ -55,4 +56,52 @@ export function createDatabaseClient(url: string, options: number | DatabaseClie
 
 function definedOnly(values: Partial<DatabaseTimeouts>): Partial<DatabaseTimeouts> {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
+}
+
+type PgAdapter = Awaited<ReturnType<PrismaPg["connect"]>>;
+type PgTransaction = Awaited<ReturnType<PgAdapter["startTransaction"]>>;
+
+/**
+ * Prisma 6.19 ends an interactive transaction by sending COMMIT (or ROLLBACK) and only then
+ * handing the connection back to the pool; when that statement fails — the database restarted
+ * under the transaction — the connection is never returned. Each restart would then shrink the
+ * pool for good until every request waits for a connection that never comes (and $disconnect
+ * hangs). This adapter returns such a connection to the pool as broken, so the pool drops it.
+ */
+class PrismaPgReleasingBrokenTransactions extends PrismaPg {
+  override async connect(): Promise<PgAdapter> {
+    const adapter = await super.connect();
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) => {
+      const transaction = await startTransaction(isolationLevel);
+      releaseWhenEndFails(transaction);
+      return transaction;
+    };
+    return adapter;
+  }
+}
+
+function releaseWhenEndFails(transaction: PgTransaction): void {
+  const client = (transaction as unknown as { client: pg.PoolClient }).client;
+  const executeRaw = transaction.executeRaw.bind(transaction);
+  const commit = transaction.commit.bind(transaction);
+  const rollback = transaction.rollback.bind(transaction);
+  let released = false;
+  transaction.executeRaw = async (query) => {
+    try {
+      return await executeRaw(query);
+    } catch (error) {
+      if ((query.sql === "COMMIT" || query.sql === "ROLLBACK") && !released) {
+        released = true;
+        client.release(error instanceof Error ? error : new Error(String(error)));
+      }
+      throw error;
+    }
+  };
+  transaction.commit = async () => {
+    if (!released) await commit();
+  };
+  transaction.rollback = async () => {
+    if (!released) await rollback();
+  };
 }
