@@ -47,6 +47,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     say(`${signal}: shutting down (in-flight requests get up to ${config.shutdownGraceMs} ms)`);
+    // Last resort: whatever hangs after the grace period (a dead database, a stuck hook) must not
+    // keep the process from exiting.
+    setTimeout(() => {
+      console.error("[certfleet] shutdown did not finish in time; exiting");
+      process.exit(1);
+    }, config.shutdownGraceMs + 15_000).unref();
     // Requests first, then what they use: the database, then the embedded server under it.
     await closeGracefully(app, config.shutdownGraceMs, say).catch((error: unknown) => console.error(error));
     await db.$disconnect().catch((error: unknown) => console.error(error));
