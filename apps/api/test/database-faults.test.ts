@@ -1,3 +1,4 @@
+import { createServer, type Server } from "node:net";
 import { createDatabaseClient } from "@certfleet/db";
 import type { FastifyInstance } from "fastify";
 import pg from "pg";
@@ -128,6 +129,52 @@ describe("database timeouts", () => {
     expect(response.statusCode).toBe(503);
     expect(Number(response.headers["retry-after"])).toBeGreaterThan(0);
     expect(await t.db.report.count()).toBe(before);
+  });
+});
+
+describe("a database that accepts connections but never answers", () => {
+  it("health answers 503 within its probe budget, and requests get 503 once the connect timeout passes", async () => {
+    // A TCP listener that never speaks: the pg handshake hangs, as with a wedged server or a black hole.
+    const sockets: import("node:net").Socket[] = [];
+    const silent: Server = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const address = silent.address();
+    if (!address || typeof address === "string") throw new Error("not listening");
+    const url = `postgresql://nobody@127.0.0.1:${address.port}/none`;
+    const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: "silent", CERTFLEET_JOBS: "false" });
+    const db = createDatabaseClient(url, {
+      poolSize: 2,
+      ...config.databaseTimeouts,
+      connectTimeoutMs: 1_000,
+    });
+    const app = await buildApp({ config, db, databaseUrl: url });
+    try {
+      // Start-up waits for the change listener's own connect timeout (5 s), then keeps retrying in the background.
+      await app.ready();
+      let started = Date.now();
+      const health = await app.inject({ method: "GET", url: "/api/health" });
+      expect(health.statusCode).toBe(503);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(Number(health.headers["retry-after"])).toBeGreaterThan(0);
+
+      started = Date.now();
+      const report = await app.inject({
+        method: "POST",
+        url: "/api/v1/reports",
+        headers: { authorization: `Bearer ${t.token}` },
+        payload: { schemaVersion: 1 },
+      });
+      expect(report.statusCode).toBe(503);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(report.json().detail).toMatch(
+        /timed out (connecting to the database|waiting for a database connection)/,
+      );
+    } finally {
+      await app.close();
+      await db.$disconnect().catch(() => {});
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
 

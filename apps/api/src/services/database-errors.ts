@@ -61,6 +61,7 @@ const ADAPTER_KINDS: Record<string, string> = {
 };
 /** pg and pg-pool raise these as plain Errors without a code. */
 const MESSAGES: [RegExp, string][] = [
+  [/Connection terminated due to connection timeout/i, "timed out connecting to the database"],
   [/Connection terminated/i, "database connection terminated"],
   [/timeout exceeded when trying to connect/i, "timed out waiting for a database connection"],
   [/Client has encountered a connection error/i, "database connection lost"],
