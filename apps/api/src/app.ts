@@ -37,7 +37,9 @@ export async function buildApp(
     logger: options.logger ?? false,
     // Reports are machine-generated; an unknown field is a collector bug worth a clear 422.
     ajv: { customOptions: { removeAdditional: false } },
-    trustProxy: true,
+    // Off unless CERTFLEET_TRUST_PROXY names the proxies: otherwise any client could pick the
+    // address (X-Forwarded-For) its sign-in attempts are counted under.
+    trustProxy: trustProxyOption(appContext.config.trustProxy),
   });
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   // The API speaks JSON only: anything else is a 415, not a string body that fails validation.
@@ -71,4 +73,10 @@ export async function buildApp(
   await app.register(complianceRoutes);
   await app.register(notificationRoutes);
   return app;
+}
+
+/** A hop count as the function Fastify builds from one (its types accept no bare number). */
+function trustProxyOption(setting: false | number | string[]): FastifyServerOptions["trustProxy"] {
+  if (typeof setting !== "number") return setting;
+  return (_address: string, hop: number) => hop < setting;
 }

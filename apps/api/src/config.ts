@@ -1,3 +1,6 @@
+import { isIPv4, isIPv6 } from "node:net";
+import type { DatabaseTimeouts } from "@certfleet/db";
+
 /**
  * Every setting certfleet reads, parsed and checked once at start-up. A wrong value stops the
  * process with a message naming the variable; nothing else in the code reads process.env.
@@ -11,6 +14,15 @@ export interface Config {
   dataDir: string;
   embeddedPostgresPort: number;
   databasePoolSize: number;
+  /** Pool connect wait and the statement, idle-in-transaction and lock timeouts set on every connection. */
+  databaseTimeouts: DatabaseTimeouts;
+  /** On SIGTERM/SIGINT: how long in-flight requests may take to finish before the process exits anyway. */
+  shutdownGraceMs: number;
+  /**
+   * Which proxies may set X-Forwarded-For (Fastify trustProxy): false trusts none, a number that
+   * many hops, a list those addresses/CIDRs. Sign-in limits key on the address this yields.
+   */
+  trustProxy: false | number | string[];
   /** Seeded as a collector token at start-up (stored hashed). */
   collectorToken: string | null;
   expiryWarningDays: number;
@@ -48,6 +60,10 @@ export interface AuthConfig {
   cookieSecure: boolean | "auto";
   /** Sign-in attempts per e-mail and address in 15 minutes, shared by every API instance. */
   loginAttemptsPer15Minutes: number;
+  /** Failed sign-ins one account may take (from any address) before each next attempt must wait, doubling up to a minute. */
+  loginFailuresBeforeBackoff: number;
+  /** Password hashes (argon2, ~19 MiB and ~30 ms each) computed at once; more sign-ins get a quick 503. */
+  passwordHashConcurrency: number;
   oidc: OidcConfig | null;
 }
 
@@ -85,6 +101,20 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: text(env, "CERTFLEET_DATA_DIR", "./.data"),
     embeddedPostgresPort: integer(env, "CERTFLEET_EMBEDDED_PG_PORT", 54329, 1, 65535),
     databasePoolSize: integer(env, "CERTFLEET_DB_POOL_SIZE", 10, 1, 200),
+    databaseTimeouts: {
+      connectTimeoutMs: integer(env, "CERTFLEET_DB_CONNECT_TIMEOUT_MS", 5_000, 100, 600_000),
+      statementTimeoutMs: integer(env, "CERTFLEET_DB_STATEMENT_TIMEOUT_MS", 30_000, 100, 3_600_000),
+      idleInTransactionTimeoutMs: integer(
+        env,
+        "CERTFLEET_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS",
+        60_000,
+        1_000,
+        3_600_000,
+      ),
+      lockTimeoutMs: integer(env, "CERTFLEET_DB_LOCK_TIMEOUT_MS", 10_000, 100, 3_600_000),
+    },
+    shutdownGraceMs: integer(env, "CERTFLEET_SHUTDOWN_GRACE_MS", 10_000, 0, 600_000),
+    trustProxy: trustProxy(env, "CERTFLEET_TRUST_PROXY"),
     collectorToken: optionalToken(env, "CERTFLEET_COLLECTOR_TOKEN"),
     expiryWarningDays: integer(env, "CERTFLEET_EXPIRY_WARNING_DAYS", 30, 1, 365),
     silentAfterHours: integer(env, "CERTFLEET_SILENT_AFTER_HOURS", 48, 1, 24 * 90),
@@ -99,6 +129,8 @@ export function loadConfig(env: Env = process.env): Config {
       sessionHours: integer(env, "CERTFLEET_SESSION_HOURS", 12, 1, 24 * 30),
       cookieSecure: cookieSecure(env, "CERTFLEET_COOKIE_SECURE"),
       loginAttemptsPer15Minutes: integer(env, "CERTFLEET_LOGIN_ATTEMPTS", 10, 1, 1000),
+      loginFailuresBeforeBackoff: integer(env, "CERTFLEET_LOGIN_ACCOUNT_FAILURES", 5, 1, 1000),
+      passwordHashConcurrency: integer(env, "CERTFLEET_PASSWORD_HASH_CONCURRENCY", 2, 1, 64),
       oidc: oidc(env),
     },
     notifications: {
@@ -137,6 +169,31 @@ function smtp(env: Env): NotificationsConfig["smtp"] {
   if (!/^[^\s@<>]+@[^\s@<>]+$/.test(address))
     throw new ConfigError("CERTFLEET_SMTP_FROM", `must be an e-mail address, got "${from}"`);
   return { url, from };
+}
+
+/**
+ * CERTFLEET_TRUST_PROXY: unset or "false" trusts no proxy (the socket address counts, whatever
+ * X-Forwarded-For says); a whole number trusts that many hops; otherwise a comma list of proxy
+ * addresses or CIDRs (10.0.0.0/8, ::1). "true" (trust anyone) is refused: it lets every client
+ * choose the address its sign-in attempts are counted under.
+ */
+function trustProxy(env: Env, name: string): Config["trustProxy"] {
+  const value = raw(env, name);
+  if (value === undefined || value.toLowerCase() === "false") return false;
+  if (/^\d+$/.test(value)) return integer(env, name, 0, 0, 10) || false;
+  const entries = value.split(",").map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address, bits, ...rest] = entry.split("/");
+    const isAddress = address !== undefined && (isIPv4(address) || isIPv6(address));
+    const maxBits = address !== undefined && isIPv4(address) ? 32 : 128;
+    const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits);
+    if (!isAddress || !bitsOk || rest.length > 0)
+      throw new ConfigError(
+        name,
+        `must be a number of proxy hops or a comma list of proxy addresses/CIDRs (e.g. 10.0.0.0/8), got "${entry}"`,
+      );
+  }
+  return entries;
 }
 
 function publicUrl(env: Env, name: string, fallback: string): string {

@@ -13,6 +13,7 @@ import { ensureDemoAccounts } from "./services/demo-accounts";
 import { seedDemoEstate } from "./services/demo-seed";
 import { ensureCollectorToken, generateToken } from "./services/tokens";
 import { bootstrapAdmin } from "./services/users";
+import { closeGracefully } from "./shutdown";
 
 /** Process entry point: config → database (embedded or DATABASE_URL) → migrations → listen. */
 async function main(): Promise<void> {
@@ -27,7 +28,10 @@ async function main(): Promise<void> {
     databaseUrl = embedded.url;
   }
   await migrateDatabase(databaseUrl, say);
-  const db = createDatabaseClient(databaseUrl, config.databasePoolSize);
+  const db = createDatabaseClient(databaseUrl, {
+    poolSize: config.databasePoolSize,
+    ...config.databaseTimeouts,
+  });
   await seedCollectorToken(config, db, embedded !== null, say);
   await seedAccounts(config, db, say);
 
@@ -42,8 +46,15 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    say(`${signal}: shutting down`);
-    await app.close().catch((error: unknown) => console.error(error));
+    say(`${signal}: shutting down (in-flight requests get up to ${config.shutdownGraceMs} ms)`);
+    // Last resort: whatever hangs after the grace period (a dead database, a stuck hook) must not
+    // keep the process from exiting.
+    setTimeout(() => {
+      console.error("[certfleet] shutdown did not finish in time; exiting");
+      process.exit(1);
+    }, config.shutdownGraceMs + 15_000).unref();
+    // Requests first, then what they use: the database, then the embedded server under it.
+    await closeGracefully(app, config.shutdownGraceMs, say).catch((error: unknown) => console.error(error));
     await db.$disconnect().catch((error: unknown) => console.error(error));
     await embedded?.stop().catch((error: unknown) => console.error(error));
     process.exit(0);

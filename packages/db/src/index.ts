@@ -1,4 +1,10 @@
-export { createDatabaseClient, type Database } from "./client";
+export {
+  createDatabaseClient,
+  type Database,
+  type DatabaseClientOptions,
+  type DatabaseTimeouts,
+  DEFAULT_DATABASE_TIMEOUTS,
+} from "./client";
 export type { EmbeddedPostgresOptions, RunningEmbeddedPostgres } from "./embedded";
 export { createDatabaseIfMissing, quoteIdentifier, startEmbeddedPostgres } from "./embedded";
 export type * from "./generated/prisma/client";

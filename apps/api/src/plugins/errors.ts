@@ -2,6 +2,7 @@ import type { Problem } from "@certfleet/contracts";
 import type { FastifyError, FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { ProblemError, problemType, type SchemaIssue, schemaIssuesToFieldErrors } from "../problem";
+import { databaseUnavailable } from "../services/database-errors";
 
 const FRAMEWORK_ERRORS: Record<string, { status: number; title: string; detail: string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
@@ -41,6 +42,22 @@ const FRAMEWORK_ERRORS: Record<string, { status: number; title: string; detail: 
 export default fp(
   async function errorsPlugin(app: FastifyInstance) {
     app.setErrorHandler((error: FastifyError, request, reply) => {
+      // Database down, restarting or timing out: the caller should retry, this is no bug (never 500).
+      const unavailable = databaseUnavailable(error);
+      if (unavailable) {
+        request.log.warn({ err: error, reason: unavailable.reason }, "database unavailable");
+        return reply
+          .status(503)
+          .header("retry-after", String(unavailable.retryAfterSeconds))
+          .type("application/problem+json")
+          .send(
+            new ProblemError(
+              503,
+              "Database unavailable",
+              `The database is unavailable or busy (${unavailable.reason}). Retry after ${unavailable.retryAfterSeconds} s.`,
+            ).toProblem(request.url),
+          );
+      }
       const problem = toProblem(error, request.url);
       if (problem.status >= 500) request.log.error({ err: error }, "request failed");
       // Never log the body: a refused report may carry private key material.

@@ -28,7 +28,14 @@ declare module "fastify" {
  */
 export default fp(
   async function streamPlugin(app: FastifyInstance, options: { databaseUrl: string }) {
-    await app.register(websocket, { options: { maxPayload: 1024 } });
+    await app.register(websocket, {
+      options: { maxPayload: 1024 },
+      // On shutdown: 1001 "going away", so clients reconnect (to another instance) and resume with ?since.
+      preClose(done) {
+        for (const client of this.websocketServer.clients) client.close(1001, "server shutting down");
+        done();
+      },
+    });
     const hub = new ChangeHub(app.db, options.databaseUrl, app.estateClock, app.log);
     app.decorate("changeHub", hub);
     app.addHook("onReady", () => hub.start());

@@ -7,11 +7,18 @@ import {
 } from "@certfleet/contracts";
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { auditActor, currentUser } from "../plugins/auth";
 import { ProblemError } from "../problem";
 import { recordAudit } from "../services/audit";
 import { checkPassword } from "../services/auth/login";
+import {
+  accountWaitMs,
+  clearAccountFailures,
+  HashCapacityExceeded,
+  PasswordHashGate,
+  recordAccountFailure,
+} from "../services/auth/login-limits";
 import { endAllSessions, endSession, SESSION_COOKIE } from "../services/auth/sessions";
 import { demoAccounts } from "../services/demo-accounts";
 import { clearRateLimit, postgresRateLimitStore } from "../services/rate-limit-store";
@@ -21,6 +28,21 @@ const FIFTEEN_MINUTES_MS = 15 * 60_000;
 
 function loginRateLimitKey(ip: string, email: string | undefined): string {
   return `login:${ip}:${String(email ?? "").toLowerCase()}`;
+}
+
+/** A refusal the caller should retry: the problem with Retry-After (seconds). */
+function sendRetryLater(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  problem: ProblemError,
+  seconds: number,
+) {
+  request.log.info({ status: problem.status, title: problem.title }, "request rejected");
+  return reply
+    .status(problem.status)
+    .header("retry-after", String(Math.max(1, seconds)))
+    .type("application/problem+json")
+    .send(problem.toProblem(request.url));
 }
 
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -36,6 +58,8 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   const { auth } = app.config;
+  // Per API instance (= per process in production): argon2 runs on this process's thread pool.
+  const hashGate = new PasswordHashGate(auth.passwordHashConcurrency);
 
   app.post(
     "/api/v1/auth/login",
@@ -56,15 +80,53 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ["auth"],
         summary: "Sign in with e-mail and password; sets the session cookie",
         body: LoginBodySchema,
-        response: { 200: SessionSchema, 401: ProblemSchema, 422: ProblemSchema, 429: ProblemSchema },
+        response: {
+          200: SessionSchema,
+          401: ProblemSchema,
+          422: ProblemSchema,
+          429: ProblemSchema,
+          503: ProblemSchema,
+        },
       },
     },
     async (request, reply) => {
-      const userId = await checkPassword(app.db, { ...request.body, ip: request.ip });
-      if (userId === null)
+      const { email } = request.body;
+      // Before any hash: an account in its backoff is refused cheaply, from any address.
+      const waitMs = await accountWaitMs(app.db, email);
+      if (waitMs > 0)
+        return sendRetryLater(
+          reply,
+          request,
+          new ProblemError(
+            429,
+            "Too many sign-in attempts",
+            `Too many wrong passwords for this account: wait ${Math.ceil(waitMs / 1000)} second(s) before trying again.`,
+          ),
+          Math.ceil(waitMs / 1000),
+        );
+      let userId: number | null;
+      try {
+        userId = await checkPassword(app.db, { ...request.body, ip: request.ip }, hashGate);
+      } catch (error) {
+        if (!(error instanceof HashCapacityExceeded)) throw error;
+        return sendRetryLater(
+          reply,
+          request,
+          new ProblemError(
+            503,
+            "Sign-in busy",
+            "Too many sign-ins are being checked at once; try again shortly.",
+          ),
+          error.retryAfterSeconds,
+        );
+      }
+      if (userId === null) {
+        await recordAccountFailure(app.db, email, auth.loginFailuresBeforeBackoff);
         throw new ProblemError(401, "Wrong e-mail or password", "Check both and try again.");
+      }
       // Only failures should add up: a person who signs in often must never lock themselves out.
-      await clearRateLimit(app.db, loginRateLimitKey(request.ip, request.body.email));
+      await clearRateLimit(app.db, loginRateLimitKey(request.ip, email));
+      await clearAccountFailures(app.db, email);
       return startSession(app, request, reply, userId, "password");
     },
   );

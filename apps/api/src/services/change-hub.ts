@@ -16,6 +16,10 @@ export interface StreamClient {
 const MAX_REPLAY = 500;
 const BATCH = 500;
 const RETENTION_HOURS = 24;
+/** Lost notifications (a listener reconnecting, a NOTIFY dropped with a dying connection) are caught up this often. */
+const CATCH_UP_MS = 5_000;
+/** How soon a drain stopped at a missing id looks again (its owner usually commits within milliseconds). */
+const GAP_RETRY_MS = 100;
 
 /**
  * Fans change events out to this instance's WebSocket clients. Every instance LISTENs on one
@@ -31,6 +35,9 @@ export class ChangeHub {
   private listener: pg.Client | null = null;
   private draining: Promise<void> | null = null;
   private drainAgain = false;
+  /** The first missing id the drain stopped at, and the transactions running when it was seen. */
+  private pendingGap: { from: number; snapshot: string } | null = null;
+  private gapTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private timers: NodeJS.Timeout[] = [];
   private readonly changeListeners = new Set<() => void>();
@@ -46,11 +53,17 @@ export class ChangeHub {
   async start(): Promise<void> {
     await this.listen(0);
     this.timers.push(setInterval(() => void this.prune(), 10 * 60_000).unref());
+    this.timers.push(
+      setInterval(() => {
+        if (this.initialised) this.scheduleDrain();
+      }, CATCH_UP_MS).unref(),
+    );
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
+    if (this.gapTimer) clearTimeout(this.gapTimer);
     await this.listener?.end().catch(() => {});
     await this.draining;
   }
@@ -68,9 +81,11 @@ export class ChangeHub {
         client.lastSent = this.lastId;
         break;
       }
-      const { messages, lastEventId } = await this.messagesAfter(client.lastSent, this.lastId);
-      for (const message of messages) this.deliver(client, message);
-      client.lastSent = Math.max(client.lastSent, lastEventId);
+      // Only up to lastId: beyond it ids may still be filled by transactions in flight.
+      const upTo = this.lastId;
+      const events = await this.readEvents(client.lastSent, upTo);
+      for (const message of await this.toMessages(events)) this.deliver(client, message);
+      client.lastSent = events.length < BATCH ? upTo : Number(events.at(-1)?.id ?? upTo);
     }
     this.clients.add(client);
     return () => this.clients.delete(client);
@@ -91,15 +106,26 @@ export class ChangeHub {
 
   private async listen(attempt: number): Promise<void> {
     if (this.stopped) return;
-    const listener = new pg.Client({ connectionString: this.databaseUrl });
-    listener.on("notification", () => this.scheduleDrain());
-    listener.on("error", (error) => {
-      if (this.stopped) return; // our own shutdown closing the connection
-      this.log.warn({ err: error }, "change listener lost its connection; reconnecting");
-      this.listener = null;
-      void listener.end().catch(() => {});
-      this.reconnect(attempt + 1);
+    // Keepalive: a database host that vanished without closing the socket is noticed in ~30 s
+    // rather than never (a LISTEN connection otherwise sends nothing and waits forever).
+    const listener = new pg.Client({
+      connectionString: this.databaseUrl,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      connectionTimeoutMillis: 5_000,
     });
+    let lost = false;
+    const onLost = (error: unknown) => {
+      if (this.stopped || lost) return; // our own shutdown, or already handled
+      lost = true;
+      this.log.warn({ err: error }, "change listener lost its connection; reconnecting");
+      if (this.listener === listener) this.listener = null;
+      void listener.end().catch(() => {});
+      this.reconnect(1);
+    };
+    listener.on("notification", () => this.scheduleDrain());
+    listener.on("error", onLost);
+    listener.on("end", () => onLost(new Error("connection ended")));
     try {
       await listener.connect();
       await listener.query(`LISTEN ${CHANGE_CHANNEL}`);
@@ -107,10 +133,13 @@ export class ChangeHub {
         this.lastId = await this.headId();
         this.initialised = true;
       }
+      if (lost || this.stopped) return;
       this.listener = listener;
       // Anything committed while we were not listening.
       this.scheduleDrain();
     } catch (error) {
+      if (lost) return;
+      lost = true;
       this.log.warn({ err: error }, "change listener could not connect; retrying");
       await listener.end().catch(() => {});
       this.reconnect(attempt + 1);
@@ -130,7 +159,9 @@ export class ChangeHub {
       return;
     }
     this.draining = this.drain()
-      .catch((error: unknown) => this.log.error({ err: error }, "pushing change events failed"))
+      .catch((error: unknown) =>
+        this.log.warn({ err: error }, "pushing change events failed; the next catch-up retries"),
+      )
       .finally(() => {
         this.draining = null;
         if (this.drainAgain && !this.stopped) {
@@ -140,18 +171,71 @@ export class ChangeHub {
       });
   }
 
+  /**
+   * Pushes every event after lastId, in id order, each exactly once. Ids are drawn from a sequence
+   * before commit, so a later id can become visible first; lastId only ever moves over ids that
+   * are delivered or known to be gone (ADR 0004): at a missing id the drain stops and notes the
+   * transactions running at that moment (a snapshot); once all of those have finished, a still
+   * missing id was rolled back (or lost to a crash) and is skipped. The owner's own NOTIFY
+   * normally fills the gap within milliseconds; a short retry timer covers rollbacks.
+   */
   private async drain(): Promise<void> {
     for (;;) {
-      const { messages, lastEventId, complete } = await this.messagesAfter(this.lastId, null);
-      if (lastEventId <= this.lastId) return;
+      // Checked before reading: an owner that finished by now has its event in the read below.
+      const gap = this.pendingGap;
+      const gapSettled = gap !== null && gap.from === this.lastId + 1 && (await this.finished(gap.snapshot));
+      const events = await this.readEvents(this.lastId, null);
+      const first = events[0];
+      if (!first) return;
+      if (Number(first.id) !== this.lastId + 1) {
+        if (gapSettled) {
+          this.lastId = Number(first.id) - 1; // the missing ids will never commit
+          this.pendingGap = null;
+          continue;
+        }
+        if (gap === null || gap.from !== this.lastId + 1)
+          this.pendingGap = { from: this.lastId + 1, snapshot: await this.currentSnapshot() };
+        this.retryGapSoon();
+        return;
+      }
+      let end = 0;
+      while (end < events.length && Number(events[end]?.id) === this.lastId + 1 + end) end++;
+      const ready = events.slice(0, end);
+      const lastEventId = Number(ready.at(-1)?.id ?? this.lastId);
+      const messages = await this.toMessages(ready);
       for (const listener of this.changeListeners) listener();
       for (const client of this.clients) {
         for (const message of messages) this.deliver(client, message);
         client.lastSent = Math.max(client.lastSent, lastEventId);
       }
       this.lastId = lastEventId;
-      if (complete) return;
+      this.pendingGap = null;
+      if (end === events.length && events.length < BATCH) return;
     }
+  }
+
+  private retryGapSoon(): void {
+    if (this.gapTimer || this.stopped) return;
+    this.gapTimer = setTimeout(() => {
+      this.gapTimer = null;
+      this.scheduleDrain();
+    }, GAP_RETRY_MS).unref();
+  }
+
+  /** Whether every transaction running when `snapshot` was taken has committed or rolled back. */
+  private async finished(snapshot: string): Promise<boolean> {
+    const [row] = await this.db.$queryRaw<{ finished: boolean }[]>`
+      SELECT coalesce(bool_and(pg_visible_in_snapshot(running, pg_current_snapshot())), true) AS finished
+      FROM pg_snapshot_xip(${snapshot}::pg_snapshot) AS running`;
+    return row?.finished ?? false;
+  }
+
+  private async currentSnapshot(): Promise<string> {
+    const [row] = await this.db.$queryRaw<
+      { snapshot: string }[]
+    >`SELECT pg_current_snapshot()::text AS snapshot`;
+    if (!row) throw new Error("pg_current_snapshot() returned no row");
+    return row.snapshot;
   }
 
   private deliver(client: StreamClient, message: StreamMessage): void {
@@ -161,23 +245,24 @@ export class ChangeHub {
     client.lastSent = message.id;
   }
 
-  /** The events after `after` (one batch) as messages; lastEventId also covers events whose host is gone. */
-  private async messagesAfter(
-    after: number,
-    upTo: number | null,
-  ): Promise<{ messages: StreamMessage[]; lastEventId: number; complete: boolean }> {
-    const events = await this.db.changeEvent.findMany({
+  /** One batch of events after `after` (up to `upTo` when given), in id order. */
+  private readEvents(after: number, upTo: number | null) {
+    return this.db.changeEvent.findMany({
       where: { id: { gt: BigInt(after), ...(upTo === null ? {} : { lte: BigInt(upTo) }) } },
       orderBy: { id: "asc" },
       take: BATCH,
     });
+  }
+
+  /** Events as stream messages (an event whose host is gone has none). */
+  private async toMessages(events: Awaited<ReturnType<ChangeHub["readEvents"]>>): Promise<StreamMessage[]> {
     const hosts = await hostItemsByIds(
       this.db,
       [...new Set(events.map((event) => event.hostId))],
       this.clock(),
     );
     const byId = new Map(hosts.map((host) => [host.id, host]));
-    const messages = events.flatMap((event): StreamMessage[] => {
+    return events.flatMap((event): StreamMessage[] => {
       const host = byId.get(event.hostId);
       if (!host) return [];
       const common = { id: Number(event.id), at: event.createdAt.toISOString() };
@@ -185,8 +270,6 @@ export class ChangeHub {
         ? [{ type: "host.updated", ...common, host }]
         : [{ type: "task.updated", ...common, taskId: event.taskId, hostFqdn: host.fqdn }];
     });
-    const lastEventId = Number(events.at(-1)?.id ?? after);
-    return { messages, lastEventId, complete: events.length < BATCH };
   }
 
   private async countAfter(after: number, upTo: number): Promise<number> {

@@ -56,6 +56,9 @@ interface HostSnapshotRow {
 export async function takeComplianceSnapshot(db: Database, request: SnapshotRequest): Promise<TakenSnapshot> {
   return db.$transaction(
     async (tx) => {
+      // The pool's statement_timeout (CERTFLEET_DB_STATEMENT_TIMEOUT_MS) is for requests; a snapshot
+      // of the whole estate may legitimately run longer, for this transaction only.
+      await tx.$executeRaw`SELECT set_config('statement_timeout', ${String(SNAPSHOT_TIMEOUT_MS)}, true)`;
       const report = await tx.complianceReport.create({
         data: {
           title: request.title,
