@@ -37,23 +37,29 @@ export function decodeCertificates(report: Report): DecodedCertificate[] {
   return decoded.map((der) => ({ der, sha256: createHash("sha256").update(der).digest("hex") }));
 }
 
-/**
- * Parsed form of each distinct certificate: from the database when seen before (parsing with
- * extensions costs ~1 ms each), else parsed now. Throws 422 naming the field on non-certificates.
- */
-export async function resolveCertificates(
+/** The parse result of every stored certificate among `sha256s`, in one query. */
+export async function loadStoredCertificates(
   db: Database,
-  decoded: DecodedCertificate[],
-): Promise<{ parsed: Map<string, ParsedCertificate>; fresh: Map<string, DecodedCertificate> }> {
-  const distinct = [...new Set(decoded.map((item) => item.sha256))];
+  sha256s: Iterable<string>,
+): Promise<Map<string, ParsedCertificate>> {
+  const distinct = [...new Set(sha256s)];
   const stored = distinct.length
     ? await db.$queryRaw<{ sha256: string; parsed: unknown }[]>`
         SELECT "sha256", "parsed" FROM "Certificate" WHERE "sha256" = ANY(${distinct}::text[])`
     : [];
-  const parsed = new Map<string, ParsedCertificate>(
-    stored.map((row) => [row.sha256, row.parsed as unknown as ParsedCertificate]),
-  );
-  const fresh = new Map<string, DecodedCertificate>();
+  return new Map(stored.map((row) => [row.sha256, row.parsed as unknown as ParsedCertificate]));
+}
+
+/**
+ * Parses the certificates of one report that `parsed` does not hold yet, adding them to `parsed` and
+ * `fresh` (so a batch parses each distinct certificate once). Throws 422 naming the field on
+ * non-certificates; `parsed` and `fresh` then hold only what did parse.
+ */
+export function parseFreshCertificates(
+  decoded: DecodedCertificate[],
+  parsed: Map<string, ParsedCertificate>,
+  fresh: Map<string, DecodedCertificate>,
+): void {
   const errors: { field: string; message: string }[] = [];
   decoded.forEach((item, index) => {
     if (parsed.has(item.sha256)) return;
@@ -70,5 +76,21 @@ export async function resolveCertificates(
     }
   });
   if (errors.length) throw new ProblemError(422, "Invalid certificate", errors[0]?.message, errors);
+}
+
+/**
+ * Parsed form of each distinct certificate: from the database when seen before (parsing with
+ * extensions costs ~1 ms each), else parsed now. Throws 422 naming the field on non-certificates.
+ */
+export async function resolveCertificates(
+  db: Database,
+  decoded: DecodedCertificate[],
+): Promise<{ parsed: Map<string, ParsedCertificate>; fresh: Map<string, DecodedCertificate> }> {
+  const parsed = await loadStoredCertificates(
+    db,
+    decoded.map((item) => item.sha256),
+  );
+  const fresh = new Map<string, DecodedCertificate>();
+  parseFreshCertificates(decoded, parsed, fresh);
   return { parsed, fresh };
 }

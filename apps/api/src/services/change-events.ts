@@ -22,3 +22,22 @@ export async function recordChangeEvent(
   });
   await tx.$executeRaw`SELECT pg_notify(${CHANGE_CHANNEL}, '')`;
 }
+
+/**
+ * The batch form of recordChangeEvent: one event per entry, in order, with the same lock (taken once)
+ * and one NOTIFY. Call it last in the transaction, like recordChangeEvent.
+ */
+export async function recordChangeEvents(
+  tx: Prisma.TransactionClient,
+  events: { hostId: number; taskId: number | null }[],
+): Promise<void> {
+  if (events.length === 0) return;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHANGE_EVENT_LOCK}::bigint)`;
+  await tx.$executeRaw`
+    INSERT INTO "ChangeEvent" ("type", "hostId", "taskId")
+    SELECT CASE WHEN e."taskId" IS NULL THEN 'host.updated' ELSE 'task.updated' END, e."hostId", e."taskId"
+    FROM unnest(${events.map((e) => e.hostId)}::int[], ${events.map((e) => e.taskId)}::int[])
+      WITH ORDINALITY AS e("hostId", "taskId", position)
+    ORDER BY e.position`;
+  await tx.$executeRaw`SELECT pg_notify(${CHANGE_CHANNEL}, '')`;
+}
