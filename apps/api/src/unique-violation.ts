@@ -2,7 +2,7 @@ import { Prisma } from "@certfleet/db";
 
 /**
  * A unique-index violation, however it reached us: Prisma's P2002 (typed queries), P2010 carrying
- * Postgres code 23505 (raw queries), or a pg/driver-adapter error with code 23505 (possibly as the
+ * Postgres code 23505 (raw queries, through the driver adapter), or a pg/driver-adapter error with code 23505 (possibly as the
  * cause of another error). `text` holds whatever names the index (constraint name or fields), for
  * callers that must tell one index from another; it is never shown to clients.
  */
@@ -23,8 +23,15 @@ export function uniqueViolation(error: unknown): UniqueViolation | null {
 function isUnique(error: object): boolean {
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
     if (error.code === "P2002") return true;
-    const meta = error.meta as { code?: unknown } | undefined;
-    return error.code === "P2010" && meta?.code === "23505";
+    if (error.code !== "P2010") return false;
+    // Raw queries through the driver adapter: the Postgres error rides along in meta.
+    const meta = error.meta as
+      | { code?: unknown; driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } }
+      | undefined;
+    const cause = meta?.driverAdapterError?.cause;
+    return (
+      meta?.code === "23505" || cause?.originalCode === "23505" || cause?.kind === "UniqueConstraintViolation"
+    );
   }
   const { code, kind } = error as { code?: unknown; kind?: unknown };
   return code === "23505" || kind === "UniqueConstraintViolation";

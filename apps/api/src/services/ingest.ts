@@ -57,8 +57,7 @@ const TRANSACTION = { maxWait: 10_000, timeout: 120_000 } as const;
  * host's first reports (Host fqdn). The per-host lock prevents both between current instances; a retry,
  * once, covers a writer that does not take it. Any other conflict is a 409 from the error handler.
  */
-const RETRYABLE_CONFLICT =
-  /Report_hostId_collectedAt_key|Host_fqdn_key|\(`?hostId`?, ?`?collectedAt`?\)|\(`?fqdn`?\)/;
+const RETRYABLE_CONFLICT = /\b(Report_hostId_collectedAt_key|Host_fqdn_key)\b/;
 
 /** Evaluates one collector report with the SCOM rules and stores it: a batch of one. */
 export async function ingestReport(

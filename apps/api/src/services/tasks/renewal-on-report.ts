@@ -75,7 +75,7 @@ export async function applyRenewalDecisions(
       if (taskId !== null) changed.push({ hostId, taskId });
     }
   }
-  changed.push(...(await createTasks(tx, creates, now)));
+  changed.push(...(await createTasks(tx, creates, now, policy)));
   return changed;
 }
 
@@ -118,13 +118,25 @@ async function changeTask(
   policy: { dueDaysBeforeExpiry: number },
 ): Promise<number | null> {
   if (await write(tx, latest, decision, now)) return latest.id;
+  return decideAgain(tx, hostId, state, now, policy);
+}
+
+/** After losing to a person's change: the host's newest task read again (and held), decided afresh. */
+async function decideAgain(
+  tx: Tx,
+  hostId: number,
+  state: ReportedRenewalState,
+  now: Date,
+  policy: { dueDaysBeforeExpiry: number },
+): Promise<number | null> {
   const [row] = await latestTasks(tx, [hostId], true);
   const current = toLatest(row);
   const again = decideRenewalTask(current, state, now, policy);
   if (again.kind === "none") return null;
   if (again.kind === "create") {
-    const [created] = await createTasks(tx, [{ hostId, state, decision: again }], now);
-    return created?.taskId ?? null;
+    const [created] = await createTasks(tx, [{ hostId, state, decision: again }], now, policy, false);
+    if (!created) throw new Error(`renewal task of host ${hostId} changed while held`);
+    return created.taskId;
   }
   if (!current || !(await write(tx, current, again, now))) {
     throw new Error(`renewal task of host ${hostId} changed while held`);
@@ -132,11 +144,16 @@ async function changeTask(
   return current.id;
 }
 
-/** New tasks (and their audit entries) for every host that needs one, in two statements. */
+/**
+ * New tasks (and their audit entries) for every host that needs one, in two statements. A host that got
+ * an open task meanwhile (a lead reopened its newest one) is skipped by the insert and decided again.
+ */
 async function createTasks(
   tx: Tx,
   creates: { hostId: number; state: ReportedRenewalState; decision: CreateDecision }[],
   now: Date,
+  policy: { dueDaysBeforeExpiry: number },
+  retry = true,
 ): Promise<{ hostId: number; taskId: number }[]> {
   if (creates.length === 0) return [];
   const rows = creates.map(({ hostId, state, decision }) => ({
@@ -155,9 +172,11 @@ async function createTasks(
       t."certificateSha256", t."dueAt", ${now.toISOString()}::timestamp(3), ${now.toISOString()}::timestamp(3)
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS t("hostId" int, "priority" text, "ruleId" text,
       "severity" text, "message" text, "certificateSha256" text, "dueAt" timestamp(3))
+    ON CONFLICT ("hostId") WHERE "status" NOT IN ('done', 'cancelled') DO NOTHING
     RETURNING "id", "hostId"`;
   const taskIds = new Map(created.map((task) => [task.hostId, task.id]));
-  const audits = creates.map(({ hostId, state, decision }) => ({
+  const made = creates.filter(({ hostId }) => taskIds.has(hostId));
+  const audits = made.map(({ hostId, state, decision }) => ({
     entityId: String(taskIds.get(hostId)),
     after: {
       status: "open",
@@ -167,11 +186,20 @@ async function createTasks(
       certificateSha256: state.boundSha256,
     },
   }));
-  await tx.$executeRaw`
+  if (audits.length) {
+    await tx.$executeRaw`
     INSERT INTO "AuditEvent" ("at", "action", "entityType", "entityId", "after")
     SELECT ${now.toISOString()}::timestamp(3), 'task.auto_create', 'task', a."entityId", a."after"
     FROM jsonb_to_recordset(${JSON.stringify(audits)}::jsonb) AS a("entityId" text, "after" jsonb)`;
-  return creates.map(({ hostId }) => ({ hostId, taskId: taskIds.get(hostId) as number }));
+  }
+  const changed = made.map(({ hostId }) => ({ hostId, taskId: taskIds.get(hostId) as number }));
+  if (!retry) return changed;
+  for (const { hostId, state } of creates) {
+    if (taskIds.has(hostId)) continue;
+    const taskId = await decideAgain(tx, hostId, state, now, policy);
+    if (taskId !== null) changed.push({ hostId, taskId });
+  }
+  return changed;
 }
 
 /** Applies a close or reopen only while the task is at `latest.version`; false when someone moved it on. */
