@@ -32,12 +32,15 @@ export async function recordChangeEvents(
   events: { hostId: number; taskId: number | null }[],
 ): Promise<void> {
   if (events.length === 0) return;
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHANGE_EVENT_LOCK}::bigint)`;
+  // One statement: the insert reads from the lock's CTE, so the lock is held before any id is drawn.
   await tx.$executeRaw`
-    INSERT INTO "ChangeEvent" ("type", "hostId", "taskId")
-    SELECT CASE WHEN e."taskId" IS NULL THEN 'host.updated' ELSE 'task.updated' END, e."hostId", e."taskId"
-    FROM unnest(${events.map((e) => e.hostId)}::int[], ${events.map((e) => e.taskId)}::int[])
-      WITH ORDINALITY AS e("hostId", "taskId", position)
-    ORDER BY e.position`;
-  await tx.$executeRaw`SELECT pg_notify(${CHANGE_CHANNEL}, '')`;
+    WITH lock AS (SELECT pg_advisory_xact_lock(${CHANGE_EVENT_LOCK}::bigint)), inserted AS (
+      INSERT INTO "ChangeEvent" ("type", "hostId", "taskId")
+      SELECT CASE WHEN e."taskId" IS NULL THEN 'host.updated' ELSE 'task.updated' END, e."hostId", e."taskId"
+      FROM lock, unnest(${events.map((e) => e.hostId)}::int[], ${events.map((e) => e.taskId)}::int[])
+        WITH ORDINALITY AS e("hostId", "taskId", position)
+      ORDER BY e.position
+      RETURNING 1
+    )
+    SELECT pg_notify(${CHANGE_CHANNEL}, '') FROM (SELECT count(*) FROM inserted) AS done`;
 }

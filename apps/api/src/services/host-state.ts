@@ -50,48 +50,91 @@ export async function readHosts(tx: Tx, fqdns: string[]): Promise<Map<string, Kn
   return new Map(rows.map(({ fqdn, ...host }) => [fqdn, host]));
 }
 
-/** Which of the (fqdn, collectedAt) pairs are already stored: re-posts answer 200 and write nothing. */
-export async function storedReportKeys(
-  tx: Tx,
-  pairs: { fqdn: string; collectedAt: Date }[],
-): Promise<Set<string>> {
-  if (pairs.length === 0) return new Set();
-  const input = pairs.map(({ fqdn, collectedAt }) => ({ fqdn, collectedAt: collectedAt.toISOString() }));
-  const rows = await tx.$queryRaw<{ fqdn: string; collectedAt: Date }[]>`
-    SELECT h."fqdn", r."collectedAt"
-    FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb) AS i("fqdn" text, "collectedAt" timestamp(3))
-    JOIN "Host" h ON h."fqdn" = i."fqdn"
-    JOIN "Report" r ON r."hostId" = h."id" AND r."collectedAt" = i."collectedAt"`;
-  return new Set(rows.map((row) => reportKey(row.fqdn, row.collectedAt)));
+export interface BatchState {
+  /** The hosts that exist, read under their locks (so `lastReportAt` is current). */
+  hosts: Map<string, KnownHost>;
+  /** reportKey of each (fqdn, collectedAt) already stored: re-posts answer 200 and write nothing. */
+  stored: Set<string>;
+  /** Group name → id, the missing groups created. */
+  groupIds: Map<string, number>;
+  /** FQDNs of the hosts bound to each certificate (for the duplicate rule), at most `boundLimit` each. */
+  bound: Map<string, string[]>;
 }
 
-export const reportKey = (fqdn: string, collectedAt: Date): string => `${fqdn}\u0000${collectedAt.getTime()}`;
-
 /**
- * The id of every named group, creating the missing ones. ON CONFLICT DO NOTHING takes no row lock on
- * an existing group, so reports of one group do not queue on it.
+ * Everything a batch needs to read before it writes, in one statement (each round trip through the
+ * client costs more CPU than the SQL): the hosts, which reports are already stored, the management
+ * groups (missing ones created; ON CONFLICT DO NOTHING takes no row lock on an existing group, so
+ * reports of one group do not queue on it) and the hosts bound to each reported certificate.
  */
-export async function managementGroupIds(tx: Tx, names: string[]): Promise<Map<string, number>> {
-  const distinct = [...new Set(names)];
-  if (distinct.length === 0) return new Map();
-  const rows = await tx.$queryRaw<{ id: number; name: string }[]>`
-    WITH input AS (SELECT DISTINCT unnest(${distinct}::text[]) AS "name"),
-    created AS (
-      INSERT INTO "ManagementGroup" ("name") SELECT "name" FROM input ON CONFLICT ("name") DO NOTHING
+export async function readBatchState(
+  tx: Tx,
+  reports: { fqdn: string; collectedAt: Date }[],
+  groupNames: string[],
+  boundSha256s: string[],
+  boundLimit: number,
+): Promise<BatchState> {
+  const input = reports.map(({ fqdn, collectedAt }) => ({ fqdn, collectedAt: collectedAt.toISOString() }));
+  const groups = [...new Set(groupNames)];
+  const [row] = await tx.$queryRaw<{ hosts: unknown; stored: unknown; groups: unknown; bound: unknown }[]>`
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb) AS i("fqdn" text, "collectedAt" timestamp(3))
+    ), hosts AS (
+      SELECT "id", "fqdn", "lastReportAt", "status"::text AS "status" FROM "Host"
+      WHERE "fqdn" IN (SELECT "fqdn" FROM input)
+    ), stored AS (
+      SELECT h."fqdn", r."collectedAt" FROM input i
+      JOIN hosts h ON h."fqdn" = i."fqdn"
+      JOIN "Report" r ON r."hostId" = h."id" AND r."collectedAt" = i."collectedAt"
+    ), group_names AS (
+      SELECT DISTINCT unnest(${groups}::text[]) AS "name"
+    ), created_groups AS (
+      INSERT INTO "ManagementGroup" ("name") SELECT "name" FROM group_names ON CONFLICT ("name") DO NOTHING
       RETURNING "id", "name"
+    ), all_groups AS (
+      SELECT "id", "name" FROM created_groups
+      UNION ALL SELECT g."id", g."name" FROM "ManagementGroup" g JOIN group_names USING ("name")
+    ), bound AS (
+      SELECT s."sha256", b."fqdn" FROM unnest(${[...new Set(boundSha256s)]}::text[]) AS s("sha256")
+      CROSS JOIN LATERAL (
+        SELECT "fqdn" FROM "Host" WHERE "boundCertificateSha256" = s."sha256" ORDER BY "fqdn" LIMIT ${boundLimit}
+      ) AS b
     )
-    SELECT "id", "name" FROM created
-    UNION ALL SELECT g."id", g."name" FROM "ManagementGroup" g JOIN input USING ("name")`;
-  const ids = new Map(rows.map((row) => [row.name, row.id]));
-  const missing = distinct.filter((name) => !ids.has(name));
+    SELECT (SELECT coalesce(jsonb_agg(hosts), '[]') FROM hosts) AS "hosts",
+           (SELECT coalesce(jsonb_agg(stored), '[]') FROM stored) AS "stored",
+           (SELECT coalesce(jsonb_agg(all_groups), '[]') FROM all_groups) AS "groups",
+           (SELECT coalesce(jsonb_agg(bound ORDER BY "sha256", "fqdn"), '[]') FROM bound) AS "bound"`;
+  if (!row) throw new Error("reading the batch state returned no row");
+  // Timestamps without time zone come back as JSON text without a zone: they are UTC.
+  const utc = (text: string | null) => (text === null ? null : new Date(`${text}Z`));
+  const hosts = new Map(
+    (
+      row.hosts as { id: number; fqdn: string; lastReportAt: string | null; status: KnownHost["status"] }[]
+    ).map((host) => [host.fqdn, { id: host.id, lastReportAt: utc(host.lastReportAt), status: host.status }]),
+  );
+  const stored = new Set(
+    (row.stored as { fqdn: string; collectedAt: string }[]).map((report) =>
+      reportKey(report.fqdn, utc(report.collectedAt) as Date),
+    ),
+  );
+  const groupIds = new Map(
+    (row.groups as { id: number; name: string }[]).map((group) => [group.name, group.id]),
+  );
+  const missing = groups.filter((name) => !groupIds.has(name));
   if (missing.length) {
     // Created by a transaction that committed after that statement's snapshot: a new statement sees it.
     const late = await tx.$queryRaw<{ id: number; name: string }[]>`
       SELECT "id", "name" FROM "ManagementGroup" WHERE "name" = ANY(${missing}::text[])`;
-    for (const row of late) ids.set(row.name, row.id);
+    for (const group of late) groupIds.set(group.name, group.id);
   }
-  return ids;
+  const bound = new Map<string, string[]>();
+  for (const entry of row.bound as { sha256: string; fqdn: string }[]) {
+    bound.set(entry.sha256, [...(bound.get(entry.sha256) ?? []), entry.fqdn]);
+  }
+  return { hosts, stored, groupIds, bound };
 }
+
+export const reportKey = (fqdn: string, collectedAt: Date): string => `${fqdn}\u0000${collectedAt.getTime()}`;
 
 /** Certificates never stored before, in one statement; content-addressed, so a concurrent equal insert is fine. */
 export async function insertCertificates(
@@ -160,11 +203,7 @@ export async function writeRound(tx: Tx, items: RoundItem[], receivedAt: Date): 
     items.filter((item) => item.newest),
     receivedAt,
   );
-  await insertReports(tx, items);
-  await recordCertificatesSeen(tx, items);
-  const newest = items.filter((item) => item.newest);
-  await replaceFindings(tx, newest);
-  await recordBindings(tx, newest);
+  await writeHistory(tx, items);
 }
 
 const hostIdOf = (item: RoundItem): number => {
@@ -229,8 +268,16 @@ async function upsertHosts(tx: Tx, items: RoundItem[], receivedAt: Date): Promis
   }
 }
 
-async function insertReports(tx: Tx, items: RoundItem[]): Promise<void> {
-  const rows = items.map((item) => ({
+/**
+ * One statement for the rest of the round: every report into the history, the store certificates seen
+ * (first/last seen; LEAST/GREATEST keep it right when reports arrive out of order), and for the newest
+ * reports their findings (replacing the host's) and serial history (the current binding extended when
+ * the bound certificate, or with nothing bound the registry value, is unchanged; else a new one).
+ * Each part is a data-modifying CTE on its own table, so they cannot see or step on each other.
+ */
+async function writeHistory(tx: Tx, items: RoundItem[]): Promise<void> {
+  const newest = items.filter((item) => item.newest);
+  const reports = items.map((item) => ({
     hostId: hostIdOf(item),
     collectedAt: item.collectedAt.toISOString(),
     registrySerial: item.report.registry.channelCertificateSerialNumber,
@@ -242,84 +289,55 @@ async function insertReports(tx: Tx, items: RoundItem[]): Promise<void> {
       ...evidence.facts,
     })),
     events: item.report.events,
-    findings: item.evaluation.findings.map(({ ruleId, severity, message, remediation }) => ({
-      ruleId,
-      severity,
-      message,
-      remediation,
-    })),
+    findings: publicFindings(item),
   }));
-  await tx.$executeRaw`
-    INSERT INTO "Report" ("hostId", "collectedAt", "registrySerial", "registryHash", "boundCertificateSha256",
-      "status", "certificates", "events", "findings")
-    SELECT r."hostId", r."collectedAt", r."registrySerial", r."registryHash", r."bound", r."status"::"HostStatus",
-      r."certificates", r."events", r."findings"
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r("hostId" int, "collectedAt" timestamp(3),
-      "registrySerial" text, "registryHash" text, "bound" text, "status" text, "certificates" jsonb,
-      "events" jsonb, "findings" jsonb)`;
-}
-
-/** First/last seen per store certificate; LEAST/GREATEST keep it right when reports arrive out of order. */
-async function recordCertificatesSeen(tx: Tx, items: RoundItem[]): Promise<void> {
-  const rows = items.flatMap((item) =>
+  const seen = items.flatMap((item) =>
     [...new Set(item.evidence.map((evidence) => evidence.certificate.sha256))].map((sha256) => ({
       hostId: hostIdOf(item),
       sha256,
       seenAt: item.collectedAt.toISOString(),
     })),
   );
-  if (rows.length === 0) return;
-  await tx.$executeRaw`
-    INSERT INTO "HostCertificate" ("hostId", "certificateSha256", "firstSeenAt", "lastSeenAt")
-    SELECT s."hostId", s."sha256", s."seenAt", s."seenAt"
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS s("hostId" int, "sha256" text, "seenAt" timestamp(3))
-    ON CONFLICT ("hostId", "certificateSha256") DO UPDATE SET
-      "firstSeenAt" = LEAST("HostCertificate"."firstSeenAt", EXCLUDED."firstSeenAt"),
-      "lastSeenAt" = GREATEST("HostCertificate"."lastSeenAt", EXCLUDED."lastSeenAt")`;
-}
-
-/** The newest reports' findings replace the hosts' current ones, in report order. */
-async function replaceFindings(tx: Tx, items: RoundItem[]): Promise<void> {
-  if (items.length === 0) return;
-  const hostIds = items.map(hostIdOf);
-  const rows = items.flatMap((item) =>
-    item.evaluation.findings.map(({ ruleId, severity, message, remediation }) => ({
-      hostId: hostIdOf(item),
-      ruleId,
-      severity,
-      message,
-      remediation,
-    })),
+  const findings = newest.flatMap((item) =>
+    publicFindings(item).map((finding) => ({ hostId: hostIdOf(item), ...finding })),
   );
-  await tx.$executeRaw`
-    WITH removed AS (DELETE FROM "HostFinding" WHERE "hostId" = ANY(${hostIds}::int[]))
-    INSERT INTO "HostFinding" ("hostId", "ruleId", "severity", "message", "remediation")
-    SELECT f."hostId", f."ruleId", f."severity"::"Severity", f."message", f."remediation"
-    FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) WITH ORDINALITY AS e(row, position)
-    CROSS JOIN LATERAL jsonb_to_record(e.row) AS f("hostId" int, "ruleId" text, "severity" text,
-      "message" text, "remediation" text)
-    ORDER BY e.position`;
-}
-
-/**
- * Serial history: per host, extend the current binding when the bound certificate (or, with nothing
- * bound, the registry value) is unchanged, else open a new one. One statement for the whole round.
- */
-async function recordBindings(tx: Tx, items: RoundItem[]): Promise<void> {
-  if (items.length === 0) return;
-  const rows = items.map((item) => ({
+  const bindings = newest.map((item) => ({
     hostId: hostIdOf(item),
     sha256: item.evaluation.bound?.evidence.certificate.sha256 ?? null,
     serial: item.report.registry.channelCertificateSerialNumber,
     seenAt: item.collectedAt.toISOString(),
   }));
   await tx.$executeRaw`
-    WITH input AS (
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+    WITH reports AS (
+      INSERT INTO "Report" ("hostId", "collectedAt", "registrySerial", "registryHash", "boundCertificateSha256",
+        "status", "certificates", "events", "findings")
+      SELECT r."hostId", r."collectedAt", r."registrySerial", r."registryHash", r."bound", r."status"::"HostStatus",
+        r."certificates", r."events", r."findings"
+      FROM jsonb_to_recordset(${JSON.stringify(reports)}::jsonb) AS r("hostId" int, "collectedAt" timestamp(3),
+        "registrySerial" text, "registryHash" text, "bound" text, "status" text, "certificates" jsonb,
+        "events" jsonb, "findings" jsonb)
+    ), seen AS (
+      INSERT INTO "HostCertificate" ("hostId", "certificateSha256", "firstSeenAt", "lastSeenAt")
+      SELECT s."hostId", s."sha256", s."seenAt", s."seenAt"
+      FROM jsonb_to_recordset(${JSON.stringify(seen)}::jsonb) AS s("hostId" int, "sha256" text, "seenAt" timestamp(3))
+      ON CONFLICT ("hostId", "certificateSha256") DO UPDATE SET
+        "firstSeenAt" = LEAST("HostCertificate"."firstSeenAt", EXCLUDED."firstSeenAt"),
+        "lastSeenAt" = GREATEST("HostCertificate"."lastSeenAt", EXCLUDED."lastSeenAt")
+    ), removed_findings AS (
+      DELETE FROM "HostFinding" WHERE "hostId" = ANY(${newest.map(hostIdOf)}::int[])
+    ), findings AS (
+      INSERT INTO "HostFinding" ("hostId", "ruleId", "severity", "message", "remediation")
+      SELECT f."hostId", f."ruleId", f."severity"::"Severity", f."message", f."remediation"
+      FROM jsonb_array_elements(${JSON.stringify(findings)}::jsonb) WITH ORDINALITY AS e(row, position)
+      CROSS JOIN LATERAL jsonb_to_record(e.row) AS f("hostId" int, "ruleId" text, "severity" text,
+        "message" text, "remediation" text)
+      ORDER BY e.position
+    ), binding_input AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(bindings)}::jsonb)
         AS i("hostId" int, "sha256" text, "serial" text, "seenAt" timestamp(3))
-    ), latest AS (
+    ), unchanged AS (
       SELECT i."hostId", i."seenAt", b."id"
-      FROM input i
+      FROM binding_input i
       CROSS JOIN LATERAL (
         SELECT "id", "certificateSha256", "registrySerial" FROM "HostBinding"
         WHERE "hostId" = i."hostId" ORDER BY "firstSeenAt" DESC, "id" DESC LIMIT 1
@@ -327,11 +345,21 @@ async function recordBindings(tx: Tx, items: RoundItem[]): Promise<void> {
       WHERE b."certificateSha256" IS NOT DISTINCT FROM i."sha256"
         AND (i."sha256" IS NOT NULL OR b."registrySerial" IS NOT DISTINCT FROM i."serial")
     ), extended AS (
-      UPDATE "HostBinding" b SET "lastSeenAt" = latest."seenAt" FROM latest
-      WHERE b."id" = latest."id"
+      UPDATE "HostBinding" b SET "lastSeenAt" = unchanged."seenAt" FROM unchanged
+      WHERE b."id" = unchanged."id"
       RETURNING b."hostId"
+    ), opened AS (
+      INSERT INTO "HostBinding" ("hostId", "certificateSha256", "registrySerial", "firstSeenAt", "lastSeenAt")
+      SELECT i."hostId", i."sha256", i."serial", i."seenAt", i."seenAt" FROM binding_input i
+      WHERE i."hostId" NOT IN (SELECT "hostId" FROM extended)
     )
-    INSERT INTO "HostBinding" ("hostId", "certificateSha256", "registrySerial", "firstSeenAt", "lastSeenAt")
-    SELECT i."hostId", i."sha256", i."serial", i."seenAt", i."seenAt" FROM input i
-    WHERE i."hostId" NOT IN (SELECT "hostId" FROM extended)`;
+    SELECT 1`;
 }
+
+const publicFindings = (item: RoundItem) =>
+  item.evaluation.findings.map(({ ruleId, severity, message, remediation }) => ({
+    ruleId,
+    severity,
+    message,
+    remediation,
+  }));

@@ -22,11 +22,9 @@ import {
   insertCertificates,
   type KnownHost,
   lockHosts,
-  managementGroupIds,
   type RoundItem,
-  readHosts,
+  readBatchState,
   reportKey,
-  storedReportKeys,
   writeRound,
 } from "./host-state";
 import type { IngestContext } from "./ingest-context";
@@ -122,6 +120,8 @@ interface Prepared {
   fqdn: string;
   collectedAt: Date;
   evidence: CandidateCertificateEvidence[];
+  /** The certificate the registry names, if any (pure, so known before the transaction). */
+  boundSha256: string | null;
 }
 
 /**
@@ -166,7 +166,8 @@ async function prepare(
       return { certificate: parsed.get(sha256) as ParsedCertificate, facts };
     });
     const fqdn = normaliseFqdn(report.host.fqdn);
-    accepted.push({ index, report, fqdn, collectedAt: new Date(report.collectedAt), evidence });
+    const boundSha256 = findBoundCertificate(report.registry, evidence)?.evidence.certificate.sha256 ?? null;
+    accepted.push({ index, report, fqdn, collectedAt: new Date(report.collectedAt), evidence, boundSha256 });
   }
   // Only certificates of accepted reports are stored: a refused report changes nothing.
   const used = new Set(accepted.flatMap((item) => item.evidence.map((e) => e.certificate.sha256)));
@@ -198,23 +199,23 @@ async function writeAll(
   settings: EvaluationSettings,
   _context: IngestContext,
 ): Promise<WriteResult> {
-  const fqdns = [...new Set(accepted.map((item) => item.fqdn))];
-  await lockHosts(tx, fqdns);
-  const groupIds = await managementGroupIds(
+  await lockHosts(
     tx,
-    accepted.flatMap((item) => (item.report.host.managementGroup ? [item.report.host.managementGroup] : [])),
+    accepted.map((item) => item.fqdn),
   );
   await insertCertificates(tx, fresh);
-  const hosts = await readHosts(tx, fqdns);
-  const stored = await storedReportKeys(
+  const { hosts, stored, groupIds, bound } = await readBatchState(
     tx,
-    accepted.filter((item) => hosts.has(item.fqdn)),
+    accepted,
+    accepted.flatMap((item) => (item.report.host.managementGroup ? [item.report.host.managementGroup] : [])),
+    accepted.flatMap((item) => (item.boundSha256 ? [item.boundSha256] : [])),
+    OTHER_HOSTS_LIMIT + 1,
   );
 
   const now = new Date();
   const items: ItemWrite[] = new Array(accepted.length);
   const changes: { hostId: number; taskId: number | null }[] = [];
-  for (const round of rounds(accepted)) {
+  for (const [n, round] of rounds(accepted).entries()) {
     const pending: { position: number; item: Prepared }[] = [];
     for (const position of round) {
       const item = accepted[position] as Prepared;
@@ -227,13 +228,28 @@ async function writeAll(
       }
     }
     if (pending.length === 0) continue;
-    const roundItems = await evaluateRound(tx, pending, hosts, groupIds, settings);
+    // Later rounds see what earlier ones bound (a host reported twice may have moved certificate).
+    const boundNow =
+      n === 0
+        ? bound
+        : await hostsBoundTo(
+            tx,
+            pending.flatMap(({ item }) => (item.boundSha256 ? [item.boundSha256] : [])),
+            OTHER_HOSTS_LIMIT + 1,
+          );
+    const roundItems = evaluateRound(pending, hosts, boundNow, groupIds, settings);
+    // Hosts created by this round have no renewal task yet: no need to look for one.
+    const existedBefore = new Set(roundItems.flatMap((item) => (item.hostId === null ? [] : [item.hostId])));
     await writeRound(tx, roundItems, now);
 
     const newest = roundItems.filter((item) => item.newest);
     const renewals = await applyRenewalDecisions(
       tx,
-      newest.map((item) => ({ hostId: item.hostId as number, state: renewalState(item) })),
+      newest.map((item) => ({
+        hostId: item.hostId as number,
+        state: renewalState(item),
+        mayHaveTask: existedBefore.has(item.hostId as number),
+      })),
       now,
     );
     for (const [i, item] of roundItems.entries()) {
@@ -280,24 +296,21 @@ function rounds(accepted: Prepared[]): number[][] {
 
 /**
  * Evaluates one round with the SCOM rules. The duplicate rule needs the hosts bound to the same
- * certificate: read once for the round, then adjusted for the reports before each one in the round,
+ * certificate: read once for the round (`boundNow`), then adjusted for the reports before each one in the round,
  * so the outcome is the one posting them one by one would give.
  */
-async function evaluateRound(
-  tx: Tx,
+function evaluateRound(
   pending: { item: Prepared }[],
   hosts: Map<string, KnownHost>,
+  boundNow: Map<string, string[]>,
   groupIds: Map<string, number>,
   settings: EvaluationSettings,
-): Promise<RoundItem[]> {
+): RoundItem[] {
   const withBound = pending.map(({ item }) => {
     const known = hosts.get(item.fqdn);
     const newest = !known?.lastReportAt || item.collectedAt >= known.lastReportAt;
-    const bound = findBoundCertificate(item.report.registry, item.evidence);
-    return { item, known, newest, boundSha: bound?.evidence.certificate.sha256 ?? null };
+    return { item, known, newest, boundSha: item.boundSha256 };
   });
-  const boundShas = withBound.flatMap((entry) => (entry.boundSha ? [entry.boundSha] : []));
-  const boundNow = await hostsBoundTo(tx, boundShas, OTHER_HOSTS_LIMIT + 1);
   // fqdn → the certificate it is bound to now, for hosts this round re-binds.
   const movedTo = new Map<string, string | null>();
 

@@ -1,5 +1,5 @@
 import type { ConnectorEvent, Finding, TaskStatus } from "@certfleet/contracts";
-import { decideRenewalTask, type TaskDecision } from "@certfleet/core";
+import { DEFAULT_RENEWAL_POLICY, decideRenewalTask, type TaskDecision } from "@certfleet/core";
 import type { Prisma } from "@certfleet/db";
 import { recordAudit } from "../audit";
 import { dueDaysFrom, RENEWAL_DUE_DAYS_KEY } from "../settings";
@@ -53,29 +53,40 @@ const toLatest = (row: LatestTaskRow | undefined): LatestTask | null =>
  */
 export async function applyRenewalDecisions(
   tx: Tx,
-  hosts: { hostId: number; state: ReportedRenewalState }[],
+  hosts: { hostId: number; state: ReportedRenewalState; mayHaveTask: boolean }[],
   now: Date,
 ): Promise<{ hostId: number; taskId: number }[]> {
   if (hosts.length === 0) return [];
-  const rows = await latestTasks(
-    tx,
-    hosts.map((host) => host.hostId),
-  );
+  const known = hosts.filter((host) => host.mayHaveTask).map((host) => host.hostId);
+  // A batch of new hosts has no tasks to read: the setting is read only if a task is to be created.
+  const rows = known.length ? await latestTasks(tx, known) : [];
   const byHost = new Map(rows.map((row) => [row.hostId, row]));
-  const policy = { dueDaysBeforeExpiry: dueDaysFrom(rows[0]?.dueDays) };
+  let policy = rows.length ? { dueDaysBeforeExpiry: dueDaysFrom(rows[0]?.dueDays) } : null;
   const creates: { hostId: number; state: ReportedRenewalState; decision: CreateDecision }[] = [];
   const changed: { hostId: number; taskId: number }[] = [];
   for (const { hostId, state } of hosts) {
     const latest = toLatest(byHost.get(hostId));
-    const decision = decideRenewalTask(latest, state, now, policy);
+    let decision = decideRenewalTask(latest, state, now, policy ?? DEFAULT_RENEWAL_POLICY);
+    if (decision.kind === "create" && policy === null) {
+      policy = { dueDaysBeforeExpiry: await dueDaysSetting(tx) };
+      decision = decideRenewalTask(latest, state, now, policy);
+    }
     if (decision.kind === "none") continue;
     if (decision.kind === "create") creates.push({ hostId, state, decision });
     else if (latest) {
-      const taskId = await changeTask(tx, hostId, latest, decision, state, now, policy);
+      const taskId = await changeTask(
+        tx,
+        hostId,
+        latest,
+        decision,
+        state,
+        now,
+        policy ?? DEFAULT_RENEWAL_POLICY,
+      );
       if (taskId !== null) changed.push({ hostId, taskId });
     }
   }
-  changed.push(...(await createTasks(tx, creates, now, policy)));
+  changed.push(...(await createTasks(tx, creates, now, policy ?? DEFAULT_RENEWAL_POLICY)));
   return changed;
 }
 
@@ -99,6 +110,12 @@ async function latestTasks(tx: Tx, hostIds: number[], hold = false): Promise<Lat
   if (ids.length === 0) return rows;
   await tx.$executeRaw`SELECT 1 FROM "RenewalTask" WHERE "id" = ANY(${ids}::int[]) FOR UPDATE`;
   return read();
+}
+
+async function dueDaysSetting(tx: Tx): Promise<number> {
+  const [row] = await tx.$queryRaw<{ value: unknown }[]>`
+    SELECT "value" FROM "Setting" WHERE "key" = ${RENEWAL_DUE_DAYS_KEY}`;
+  return dueDaysFrom(row?.value);
 }
 
 type CreateDecision = Extract<TaskDecision, { kind: "create" }>;
