@@ -135,8 +135,9 @@ async function timeBatches(base: string, token: string, fleet: Fleet, collectedA
 
 /** SINGLE posts of one report each (distinct known hosts), COLLECTORS at a time; latency per post. */
 async function timeSingles(base: string, token: string, fleet: Fleet, collectedAt: Date) {
+  // More posts than hosts: each pass over the hosts is a second later (a new report, not a replay).
   const bodies = Array.from({ length: SINGLE }, (_, n) =>
-    JSON.stringify(fleet.report(n % HOSTS, collectedAt)),
+    JSON.stringify(fleet.report(n % HOSTS, new Date(collectedAt.getTime() + Math.floor(n / HOSTS) * 1000))),
   );
   // Warm up the route and the connections first (not measured).
   for (let n = 0; n < COLLECTORS; n++) {

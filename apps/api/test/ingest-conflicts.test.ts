@@ -136,6 +136,32 @@ describe("unique conflicts", () => {
     expect(await rowCounts(t.db)).toEqual(before);
   });
 
+  it("fails only the report that conflicts when single reports arriving together are written together", async () => {
+    const reports = [];
+    for (let i = 0; i < 12; i++) {
+      const fqdn = `together${i}.contoso.com`;
+      reports.push(buildReport(fqdn, [await certificateExpiringIn(pki, fqdn, 200)]));
+    }
+    // The fifth names no certificate of its store: a valid report, singled out by its registry value.
+    reports[4] = {
+      ...reports[4],
+      registry: { channelCertificateSerialNumber: "DEADBEEF", channelCertificateHash: null },
+    } as (typeof reports)[number];
+    await failReportInserts("Some_other_key", `NEW."registrySerial" = 'DEADBEEF'`);
+    try {
+      const responses = await Promise.all(reports.map((body) => postReport(body)));
+      expect(responses.map((response) => response.statusCode)).toEqual(
+        reports.map((_, i) => (i === 4 ? 409 : 201)),
+      );
+      for (const [i, response] of responses.entries()) {
+        if (i !== 4) expect(response.json().host.fqdn).toBe(`together${i}.contoso.com`);
+      }
+    } finally {
+      await t.db.$executeRawUnsafe(`DROP TRIGGER "test_conflict" ON "Report"`);
+    }
+    expect(await t.db.host.count({ where: { fqdn: { startsWith: "together" } } })).toBe(11);
+  });
+
   it("answers 409 problem for a unique violation from a typed query, a raw one and plain pg", async () => {
     await t.db.managementGroup.create({ data: { name: "MG-TAKEN" } });
     const app = Fastify();
@@ -175,12 +201,13 @@ describe("unique conflicts", () => {
  * Every insert into Report fails with a unique violation naming `constraint`, counting attempts in a
  * sequence (sequences are not transactional, so rolled-back attempts still count).
  */
-async function failReportInserts(constraint: string): Promise<void> {
+async function failReportInserts(constraint: string, when = "true"): Promise<void> {
   await t.db.$executeRawUnsafe(`DROP SEQUENCE IF EXISTS "test_conflict_attempts"`);
   await t.db.$executeRawUnsafe(`CREATE SEQUENCE "test_conflict_attempts"`);
   await t.db.$executeRawUnsafe(`
     CREATE OR REPLACE FUNCTION test_conflict() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+      IF NOT (${when}) THEN RETURN NEW; END IF;
       PERFORM nextval('test_conflict_attempts');
       RAISE EXCEPTION USING ERRCODE = 'unique_violation', CONSTRAINT = '${constraint}',
         MESSAGE = 'duplicate key value violates unique constraint "${constraint}"';

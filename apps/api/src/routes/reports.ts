@@ -10,8 +10,9 @@ import {
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Compile } from "typebox/compile";
 import { ProblemError, schemaIssuesToFieldErrors } from "../problem";
-import { ingestReport, ingestReports } from "../services/ingest";
+import { ingestReports } from "../services/ingest";
 import type { IngestContext } from "../services/ingest-context";
+import { SingleReportQueue } from "../services/ingest-queue";
 import { findPrivateKeyMaterial, privateKeyRefused, refusePrivateKeys } from "../services/private-keys";
 
 const MiB = 1024 * 1024;
@@ -20,6 +21,9 @@ const problems = (...statuses: number[]) =>
 const reportValidator = Compile(ReportSchema);
 
 const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // Single reports that arrive together are written together (see SingleReportQueue).
+  const singles = new SingleReportQueue(app.db, app.evaluationSettings);
+
   app.post(
     "/api/v1/reports",
     {
@@ -40,7 +44,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const outcome = await ingestReport(app.db, request.body, app.evaluationSettings, ingestContext());
+      const outcome = await singles.ingest(request.body, ingestContext());
       return reply.status(outcome.created ? 201 : 200).send(outcome.result);
     },
   );
