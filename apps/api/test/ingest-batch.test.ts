@@ -159,6 +159,24 @@ describe("POST /api/v1/reports/batch", () => {
     expect(a.reports.filter((report) => report.fqdn === f2)).toHaveLength(2);
   }, 120_000);
 
+  it("stores two batches at once that share new certificates in opposite orders (no deadlock)", async () => {
+    for (let round = 0; round < 5; round++) {
+      const [x, y] = [
+        await certificateExpiringIn(pki, `shared-x${round}.contoso.com`, 300),
+        await certificateExpiringIn(pki, `shared-y${round}.contoso.com`, 300),
+      ];
+      const host = (name: string, certificate: IssuedCertificate) =>
+        buildReport(`${name}-${round}.contoso.com`, [certificate], { collectedAt: at(1) });
+      const [first, second] = await Promise.all([
+        postBatch(batched, [host("opposite-a", x), host("opposite-b", y)]),
+        postBatch(batched, [host("opposite-c", y), host("opposite-d", x)]),
+      ]);
+      expect([...first.results, ...second.results].map((result) => result.status)).toEqual([
+        201, 201, 201, 201,
+      ]);
+    }
+  });
+
   it("applies one host's reports in collectedAt order whatever their order in the batch", async () => {
     const fqdn = "reordered.contoso.com";
     const first = await certificateExpiringIn(pki, fqdn, 365);

@@ -75,7 +75,8 @@ export async function readBatchState(
   boundLimit: number,
 ): Promise<BatchState> {
   const input = reports.map(({ fqdn, collectedAt }) => ({ fqdn, collectedAt: collectedAt.toISOString() }));
-  const groups = [...new Set(groupNames)];
+  // Sorted, like the certificates: two batches creating the same new groups insert them in one order.
+  const groups = [...new Set(groupNames)].sort();
   const [row] = await tx.$queryRaw<{ hosts: unknown; stored: unknown; groups: unknown; bound: unknown }[]>`
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb) AS i("fqdn" text, "collectedAt" timestamp(3))
@@ -142,7 +143,10 @@ export async function insertCertificates(
   fresh: { decoded: DecodedCertificate; parsed: ParsedCertificate }[],
 ): Promise<void> {
   if (fresh.length === 0) return;
-  const rows = fresh.map(({ decoded, parsed }) => ({
+  // In one order everywhere: two batches inserting the same new certificates in opposite orders would
+  // each wait for the other's uncommitted row (a deadlock).
+  const sorted = [...fresh].sort((a, b) => (a.decoded.sha256 < b.decoded.sha256 ? -1 : 1));
+  const rows = sorted.map(({ decoded, parsed }) => ({
     sha256: decoded.sha256,
     thumbprint: parsed.thumbprint,
     der: decoded.der.toString("base64"),
