@@ -1,6 +1,6 @@
 /**
- * Loads the demo estate (packages/demo) at start-up: every report goes through ingestReport, the path
- * collector posts take, so the demo shows exactly what real reports would. Runs once per database:
+ * Loads the demo estate (packages/demo) at start-up: every report goes through ingestReports, the path
+ * collector batches take, so the demo shows exactly what real reports would. Runs once per database:
  * the Setting row `demo.seededAt` marks it done, and an advisory lock keeps several instances starting
  * together from loading it twice.
  */
