@@ -1,9 +1,9 @@
 /**
- * Demo seed benchmark: the full default estate (3,000 agents) through ingestReport into a fresh
+ * Demo seed benchmark: the full default estate (3,000 agents) through the batch ingest into a fresh
  * database, then a second run that must find it loaded and write nothing.
  *   pnpm bench:demo-seed                (embedded Postgres in a temp dir)
  *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres pnpm bench:demo-seed
- *   DEMO_AGENTS=1000 DEMO_CONCURRENCY=6 … to try other sizes and concurrency.
+ *   DEMO_AGENTS=1000 DEMO_CONCURRENCY=3 … to try other sizes and batches in flight.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";

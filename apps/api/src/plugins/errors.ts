@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { ProblemError, problemType, type SchemaIssue, schemaIssuesToFieldErrors } from "../problem";
 import { databaseUnavailable } from "../services/database-errors";
+import { uniqueViolation } from "../unique-violation";
 
 const FRAMEWORK_ERRORS: Record<string, { status: number; title: string; detail: string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
@@ -94,6 +95,11 @@ function toProblem(error: FastifyError, instance: string): Problem {
       instance,
       errors,
     };
+  }
+  // A write that lost a race to an equal one: the client's view is stale, not the server broken.
+  if (uniqueViolation(error)) {
+    const detail = "Something with the same identity was stored meanwhile; read it again and retry.";
+    return { type: problemType(409), title: "Conflict", status: 409, detail, instance };
   }
   const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined;
   if (known) return { type: problemType(known.status), ...known, instance };

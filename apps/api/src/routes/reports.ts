@@ -10,8 +10,9 @@ import {
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Compile } from "typebox/compile";
 import { ProblemError, schemaIssuesToFieldErrors } from "../problem";
-import { ingestReport } from "../services/ingest";
-import { type IngestContext, ingestContext } from "../services/ingest-context";
+import { ingestReports } from "../services/ingest";
+import { ingestContext } from "../services/ingest-context";
+import { SingleReportQueue } from "../services/ingest-queue";
 import { findPrivateKeyMaterial, privateKeyRefused, refusePrivateKeys } from "../services/private-keys";
 import { refuseFutureReport } from "../services/report-clock";
 
@@ -24,6 +25,9 @@ const problems = (...statuses: number[]) =>
 const reportValidator = Compile(ReportSchema);
 
 const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // Single reports that arrive together are written together (see SingleReportQueue).
+  const singles = new SingleReportQueue(app.db, app.evaluationSettings);
+
   app.post(
     "/api/v1/reports",
     {
@@ -49,12 +53,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const outcome = await ingestReport(
-        app.db,
-        request.body,
-        app.evaluationSettings,
-        ingestContext(request),
-      );
+      const outcome = await singles.ingest(request.body, ingestContext(request));
       return reply.status(outcome.created ? 201 : 200).send(outcome.result);
     },
   );
@@ -76,40 +75,55 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const results: BatchResult["results"] = [];
+      // Every item is checked first; the valid ones are then stored together (set-based, one transaction).
+      const results: BatchResult["results"] = new Array(request.body.reports.length);
+      const valid: { index: number; report: Report }[] = [];
       for (const [index, item] of request.body.reports.entries()) {
-        results.push(await ingestBatchItem(index, item, ingestContext(request)));
+        const problem = checkBatchItem(index, item);
+        if (problem) results[index] = { index, status: problem.status, problem: problem.toProblem() };
+        else valid.push({ index, report: item as Report });
+      }
+      const outcomes = await ingestReports(
+        app.db,
+        valid.map((item) => item.report),
+        app.evaluationSettings,
+        ingestContext(request),
+      );
+      for (const [position, { index }] of valid.entries()) {
+        const outcome = outcomes[position];
+        if (!outcome) throw new Error(`batch item ${index} got no outcome`);
+        results[index] = outcome.ok
+          ? { index, status: outcome.outcome.created ? 201 : 200, result: outcome.outcome.result }
+          : {
+              index,
+              status: outcome.problem.status,
+              problem: prefixed(outcome.problem, `reports[${index}]`).toProblem(),
+            };
       }
       const accepted = results.filter((result) => result.status < 300).length;
       return { accepted, rejected: results.length - accepted, results };
     },
   );
 
-  async function ingestBatchItem(
-    index: number,
-    item: unknown,
-    context: IngestContext,
-  ): Promise<BatchResult["results"][number]> {
+  /** The contract and the private-key scan, per item: the problem that item alone would get, if any. */
+  function checkBatchItem(index: number, item: unknown): ProblemError | null {
     const prefix = `reports[${index}]`;
     try {
       const keyField = findPrivateKeyMaterial(item, prefix);
-      if (keyField) throw privateKeyRefused(keyField);
-      if (!reportValidator.Check(item)) {
-        const errors = schemaIssuesToFieldErrors([...reportValidator.Errors(item)], prefix);
-        throw new ProblemError(
-          422,
-          "Report does not match the contract",
-          `${errors[0]?.field} ${errors[0]?.message}`,
-          errors,
-        );
-      }
-      refuseFutureReport(item as Report);
-      const outcome = await ingestReport(app.db, item as Report, app.evaluationSettings, context);
-      return { index, status: outcome.created ? 201 : 200, result: outcome.result };
+      if (keyField) return privateKeyRefused(keyField);
     } catch (error) {
-      if (!(error instanceof ProblemError)) throw error;
-      return { index, status: error.status, problem: prefixed(error, prefix).toProblem() };
+      // Too deep or too large to scan: the item alone would get the same 400.
+      if (error instanceof ProblemError) return error;
+      throw error;
     }
+    if (reportValidator.Check(item)) return null;
+    const errors = schemaIssuesToFieldErrors([...reportValidator.Errors(item)], prefix);
+    return new ProblemError(
+      422,
+      "Report does not match the contract",
+      `${errors[0]?.field} ${errors[0]?.message}`,
+      errors,
+    );
   }
 };
 

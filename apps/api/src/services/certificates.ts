@@ -64,31 +64,46 @@ export function decodeCertificates(report: Report): DecodedCertificate[] {
  */
 export const PARSE_SLICE_MS = 10;
 
-/**
- * Parsed form of each distinct certificate: from the database when seen before (parsing with
- * extensions costs ~1 ms each), else parsed now, yielding to the event loop every PARSE_SLICE_MS.
- * Throws 422 naming the field on non-certificates.
- */
-export async function resolveCertificates(
+/** The parse result of every stored certificate among `sha256s`, in one query. */
+export async function loadStoredCertificates(
   db: Database,
-  decoded: DecodedCertificate[],
-): Promise<{ parsed: Map<string, ParsedCertificate>; fresh: Map<string, DecodedCertificate> }> {
-  const distinct = [...new Set(decoded.map((item) => item.sha256))];
+  sha256s: Iterable<string>,
+): Promise<Map<string, ParsedCertificate>> {
+  const distinct = [...new Set(sha256s)];
   const stored = distinct.length
     ? await db.$queryRaw<{ sha256: string; parsed: unknown }[]>`
         SELECT "sha256", "parsed" FROM "Certificate" WHERE "sha256" = ANY(${distinct}::text[])`
     : [];
-  const parsed = new Map<string, ParsedCertificate>(
-    stored.map((row) => [row.sha256, row.parsed as unknown as ParsedCertificate]),
-  );
-  const fresh = new Map<string, DecodedCertificate>();
+  return new Map(stored.map((row) => [row.sha256, row.parsed as unknown as ParsedCertificate]));
+}
+
+/** When the current slice of parsing began; shared by every report of one batch. */
+export interface ParseSlice {
+  startedAt: number;
+}
+
+export function newParseSlice(): ParseSlice {
+  return { startedAt: performance.now() };
+}
+
+/**
+ * Parses the certificates of one report that `parsed` does not hold yet, adding them to `parsed` and
+ * `fresh` (so a batch parses each distinct certificate once), yielding to the event loop every
+ * PARSE_SLICE_MS of the batch's `slice`. Throws 422 naming the field on non-certificates; `parsed`
+ * and `fresh` then hold only what did parse.
+ */
+export async function parseFreshCertificates(
+  decoded: DecodedCertificate[],
+  parsed: Map<string, ParsedCertificate>,
+  fresh: Map<string, DecodedCertificate>,
+  slice: ParseSlice = newParseSlice(),
+): Promise<void> {
   const errors: { field: string; message: string }[] = [];
-  let sliceStart = performance.now();
   for (const [index, item] of decoded.entries()) {
     if (parsed.has(item.sha256)) continue;
-    if (performance.now() - sliceStart >= PARSE_SLICE_MS) {
+    if (performance.now() - slice.startedAt >= PARSE_SLICE_MS) {
       await yieldToEventLoop();
-      sliceStart = performance.now();
+      slice.startedAt = performance.now();
     }
     try {
       parsed.set(item.sha256, parseCertificate(item.der));
@@ -103,5 +118,21 @@ export async function resolveCertificates(
     }
   }
   if (errors.length) throw new ProblemError(422, "Invalid certificate", errors[0]?.message, errors);
+}
+
+/**
+ * Parsed form of each distinct certificate: from the database when seen before (parsing with
+ * extensions costs ~1 ms each), else parsed now, in slices. Throws 422 naming the field on non-certificates.
+ */
+export async function resolveCertificates(
+  db: Database,
+  decoded: DecodedCertificate[],
+): Promise<{ parsed: Map<string, ParsedCertificate>; fresh: Map<string, DecodedCertificate> }> {
+  const parsed = await loadStoredCertificates(
+    db,
+    decoded.map((item) => item.sha256),
+  );
+  const fresh = new Map<string, DecodedCertificate>();
+  await parseFreshCertificates(decoded, parsed, fresh);
   return { parsed, fresh };
 }

@@ -22,3 +22,26 @@ export async function recordChangeEvent(
     data: { type: taskId === null ? "host.updated" : "task.updated", hostId, taskId },
   });
 }
+
+/**
+ * The batch form of recordChangeEvent: one event per entry, in order, and one NOTIFY, in one statement.
+ * Call it last in the transaction, like recordChangeEvent. The transaction must own a transaction id
+ * before the ids are drawn (see above): ingest has written its reports by then, which assigns one, and
+ * the statement asks for it too (the insert reads from that CTE).
+ */
+export async function recordChangeEvents(
+  tx: Prisma.TransactionClient,
+  events: { hostId: number; taskId: number | null }[],
+): Promise<void> {
+  if (events.length === 0) return;
+  await tx.$executeRaw`
+    WITH xid AS (SELECT pg_current_xact_id() AS id), inserted AS (
+      INSERT INTO "ChangeEvent" ("type", "hostId", "taskId")
+      SELECT CASE WHEN e."taskId" IS NULL THEN 'host.updated' ELSE 'task.updated' END, e."hostId", e."taskId"
+      FROM xid, unnest(${events.map((e) => e.hostId)}::int[], ${events.map((e) => e.taskId)}::int[])
+        WITH ORDINALITY AS e("hostId", "taskId", position)
+      ORDER BY e.position
+      RETURNING 1
+    )
+    SELECT pg_notify(${CHANGE_CHANNEL}, '') FROM (SELECT count(*) FROM inserted) AS done`;
+}

@@ -1,6 +1,6 @@
 /**
- * Loads the demo estate (packages/demo) at start-up: every report goes through ingestReport, the path
- * collector posts take, so the demo shows exactly what real reports would. Runs once per database:
+ * Loads the demo estate (packages/demo) at start-up: every report goes through ingestReports, the path
+ * collector batches take, so the demo shows exactly what real reports would. Runs once per database:
  * the Setting row `demo.seededAt` marks it done, and an advisory lock keeps several instances starting
  * together from loading it twice.
  */
@@ -11,7 +11,7 @@ import { generateDemoEstate, loadOrCreateDemoCa } from "@certfleet/demo";
 import type { Config } from "../config";
 import { ensureDemoAccounts } from "./demo-accounts";
 import { assignDemoTasks } from "./demo-tasks";
-import { ingestReport } from "./ingest";
+import { ingestReports } from "./ingest";
 import { NO_TOKEN } from "./ingest-context";
 import { registerExpectedHosts } from "./inventory";
 
@@ -26,7 +26,7 @@ export interface DemoSeedOptions {
   now?: Date;
   /** Agents in the estate (default 3,000). */
   agents?: number;
-  /** Reports ingested at once. */
+  /** Batches of reports ingested at once. */
   concurrency?: number;
 }
 
@@ -40,8 +40,10 @@ export interface DemoSeedResult {
   seconds: number;
 }
 
-/** Measured on 2 cores: 4 in flight keeps both the API process and Postgres busy; more only queues. */
-const DEFAULT_CONCURRENCY = 4;
+/** Batches in flight: one is evaluated in this process while Postgres writes the other. */
+const DEFAULT_CONCURRENCY = 2;
+/** Reports per batch (whole hosts, so a batch may run a few over). */
+const BATCH_SIZE = 250;
 
 export async function seedDemoEstate(
   db: Database,
@@ -130,8 +132,9 @@ async function startedAt(db: Database): Promise<Date | null> {
 }
 
 /**
- * Ingests reports with a few in flight, but never two of one host at once: a host's reports are its
- * history and must land in collectedAt order (the list is sorted oldest first).
+ * Ingests the reports through the batch path, a few batches in flight. A host's reports are its history
+ * and must land in collectedAt order, so all of one host's reports go in the same batch (the batch
+ * applies them in that order).
  */
 async function ingestAll(
   db: Database,
@@ -141,21 +144,33 @@ async function ingestAll(
   log: (line: string) => void,
 ): Promise<number> {
   const progress = progressLog(log, "reports");
-  const pending = new Map<string, Promise<unknown>>();
+  const byHost = new Map<string, Report[]>();
+  for (const report of reports)
+    byHost.set(report.host.fqdn, [...(byHost.get(report.host.fqdn) ?? []), report]);
+  const batches: Report[][] = [];
+  let batch: Report[] = [];
+  for (const hostReports of byHost.values()) {
+    batch.push(...hostReports);
+    if (batch.length >= BATCH_SIZE) {
+      batches.push(batch);
+      batch = [];
+    }
+  }
+  if (batch.length) batches.push(batch);
+
   let next = 0;
   let done = 0;
   let created = 0;
   const worker = async () => {
-    while (next < reports.length) {
-      const report = reports[next++] as Report;
-      const fqdn = report.host.fqdn;
-      const before = pending.get(fqdn);
-      const run = (before ?? Promise.resolve()).then(() => ingestReport(db, report, settings, NO_TOKEN));
-      pending.set(fqdn, run);
-      const outcome = await run;
-      if (pending.get(fqdn) === run) pending.delete(fqdn);
-      if (outcome.created) created++;
-      progress(++done, reports.length);
+    while (next < batches.length) {
+      const reportsOfBatch = batches[next++] as Report[];
+      const outcomes = await ingestReports(db, reportsOfBatch, settings, NO_TOKEN);
+      for (const outcome of outcomes) {
+        if (!outcome.ok) throw outcome.problem;
+        if (outcome.outcome.created) created++;
+      }
+      done += reportsOfBatch.length;
+      progress(done, reports.length);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

@@ -1,219 +1,375 @@
+/**
+ * The set-based writes of ingest: every statement here handles all the reports of one round of a
+ * batch at once (a single report is a batch of one). Raw SQL throughout: this is the hot path, and a
+ * typed Prisma query costs ~1-3 ms of CPU in the query compiler alone, the statement a fraction of that.
+ * Rows travel as one JSON document per statement (jsonb_to_recordset): one parameter whatever the size.
+ */
+import { createHash } from "node:crypto";
 import type { Report } from "@certfleet/contracts";
-import type { CandidateCertificateEvidence, HostEvaluation } from "@certfleet/core";
+import type { CandidateCertificateEvidence, HostEvaluation, ParsedCertificate } from "@certfleet/core";
 import type { Prisma } from "@certfleet/db";
 import type { DecodedCertificate } from "./certificates";
-import { recordChangeEvent } from "./change-events";
-import { applyRenewalDecision } from "./tasks/renewal-on-report";
-import { recordTokenPairs } from "./token-sightings";
 
 type Tx = Prisma.TransactionClient;
 
-export interface HostStateChange {
+/**
+ * First key of the two-key advisory locks that serialise the reports of one host ("cfho"). Two-key locks
+ * live in their own key space, so they never collide with the single bigint keys used elsewhere.
+ */
+const HOST_LOCK_CLASS = 0x6366686f;
+
+/** The second lock key of a host: 32 bits of the SHA-256 of its (normalised) FQDN. */
+export function hostLockKey(fqdn: string): number {
+  return createHash("sha256").update(fqdn).digest().readInt32BE(0);
+}
+
+/**
+ * Takes the per-host locks of every FQDN, held until the transaction ends. Every ingest takes them in
+ * ascending key order (one statement; unnest returns the sorted array in order), so two batches that
+ * share hosts queue instead of deadlocking. Two FQDNs sharing a key only serialise a little more.
+ */
+export async function lockHosts(tx: Tx, fqdns: Iterable<string>): Promise<void> {
+  const keys = [...new Set([...fqdns].map(hostLockKey))].sort((a, b) => a - b);
+  if (keys.length === 0) return;
+  await tx.$executeRaw`
+    SELECT pg_advisory_xact_lock(${HOST_LOCK_CLASS}::int, key) FROM unnest(${keys}::int[]) AS key`;
+}
+
+export interface KnownHost {
+  id: number;
+  lastReportAt: Date | null;
+  status: HostEvaluation["status"] | null;
+}
+
+/** The hosts among `fqdns` that exist, read under their locks (so `lastReportAt` is current). */
+export async function readHosts(tx: Tx, fqdns: string[]): Promise<Map<string, KnownHost>> {
+  const rows = await tx.$queryRaw<
+    { id: number; fqdn: string; lastReportAt: Date | null; status: KnownHost["status"] }[]
+  >`SELECT "id", "fqdn", "lastReportAt", "status"::text AS "status" FROM "Host"
+    WHERE "fqdn" = ANY(${fqdns}::text[])`;
+  return new Map(rows.map(({ fqdn, ...host }) => [fqdn, host]));
+}
+
+export interface BatchState {
+  /** The hosts that exist, read under their locks (so `lastReportAt` is current). */
+  hosts: Map<string, KnownHost>;
+  /** reportKey of each (fqdn, collectedAt) already stored: re-posts answer 200 and write nothing. */
+  stored: Set<string>;
+  /** Group name → id, the missing groups created. */
+  groupIds: Map<string, number>;
+  /** FQDNs of the hosts bound to each certificate (for the duplicate rule), at most `boundLimit` each. */
+  bound: Map<string, string[]>;
+}
+
+/**
+ * Everything a batch needs to read before it writes, in one statement (each round trip through the
+ * client costs more CPU than the SQL): the hosts, which reports are already stored, the management
+ * groups (missing ones created; ON CONFLICT DO NOTHING takes no row lock on an existing group, so
+ * reports of one group do not queue on it) and the hosts bound to each reported certificate.
+ */
+export async function readBatchState(
+  tx: Tx,
+  reports: { fqdn: string; collectedAt: Date }[],
+  groupNames: string[],
+  boundSha256s: string[],
+  boundLimit: number,
+): Promise<BatchState> {
+  const input = reports.map(({ fqdn, collectedAt }) => ({ fqdn, collectedAt: collectedAt.toISOString() }));
+  // Sorted, like the certificates: two batches creating the same new groups insert them in one order.
+  const groups = [...new Set(groupNames)].sort();
+  const [row] = await tx.$queryRaw<{ hosts: unknown; stored: unknown; groups: unknown; bound: unknown }[]>`
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb) AS i("fqdn" text, "collectedAt" timestamp(3))
+    ), hosts AS (
+      SELECT "id", "fqdn", "lastReportAt", "status"::text AS "status" FROM "Host"
+      WHERE "fqdn" IN (SELECT "fqdn" FROM input)
+    ), stored AS (
+      SELECT h."fqdn", r."collectedAt" FROM input i
+      JOIN hosts h ON h."fqdn" = i."fqdn"
+      JOIN "Report" r ON r."hostId" = h."id" AND r."collectedAt" = i."collectedAt"
+    ), group_names AS (
+      SELECT DISTINCT unnest(${groups}::text[]) AS "name"
+    ), created_groups AS (
+      INSERT INTO "ManagementGroup" ("name") SELECT "name" FROM group_names ON CONFLICT ("name") DO NOTHING
+      RETURNING "id", "name"
+    ), all_groups AS (
+      SELECT "id", "name" FROM created_groups
+      UNION ALL SELECT g."id", g."name" FROM "ManagementGroup" g JOIN group_names USING ("name")
+    ), bound AS (
+      SELECT s."sha256", b."fqdn" FROM unnest(${[...new Set(boundSha256s)]}::text[]) AS s("sha256")
+      CROSS JOIN LATERAL (
+        SELECT "fqdn" FROM "Host" WHERE "boundCertificateSha256" = s."sha256" ORDER BY "fqdn" LIMIT ${boundLimit}
+      ) AS b
+    )
+    SELECT (SELECT coalesce(jsonb_agg(hosts), '[]') FROM hosts) AS "hosts",
+           (SELECT coalesce(jsonb_agg(stored), '[]') FROM stored) AS "stored",
+           (SELECT coalesce(jsonb_agg(all_groups), '[]') FROM all_groups) AS "groups",
+           (SELECT coalesce(jsonb_agg(bound ORDER BY "sha256", "fqdn"), '[]') FROM bound) AS "bound"`;
+  if (!row) throw new Error("reading the batch state returned no row");
+  // Timestamps without time zone come back as JSON text without a zone: they are UTC.
+  const utc = (text: string | null) => (text === null ? null : new Date(`${text}Z`));
+  const hosts = new Map(
+    (
+      row.hosts as { id: number; fqdn: string; lastReportAt: string | null; status: KnownHost["status"] }[]
+    ).map((host) => [host.fqdn, { id: host.id, lastReportAt: utc(host.lastReportAt), status: host.status }]),
+  );
+  const stored = new Set(
+    (row.stored as { fqdn: string; collectedAt: string }[]).map((report) =>
+      reportKey(report.fqdn, utc(report.collectedAt) as Date),
+    ),
+  );
+  const groupIds = new Map(
+    (row.groups as { id: number; name: string }[]).map((group) => [group.name, group.id]),
+  );
+  const missing = groups.filter((name) => !groupIds.has(name));
+  if (missing.length) {
+    // Created by a transaction that committed after that statement's snapshot: a new statement sees it.
+    const late = await tx.$queryRaw<{ id: number; name: string }[]>`
+      SELECT "id", "name" FROM "ManagementGroup" WHERE "name" = ANY(${missing}::text[])`;
+    for (const group of late) groupIds.set(group.name, group.id);
+  }
+  const bound = new Map<string, string[]>();
+  for (const entry of row.bound as { sha256: string; fqdn: string }[]) {
+    bound.set(entry.sha256, [...(bound.get(entry.sha256) ?? []), entry.fqdn]);
+  }
+  return { hosts, stored, groupIds, bound };
+}
+
+export const reportKey = (fqdn: string, collectedAt: Date): string => `${fqdn}\u0000${collectedAt.getTime()}`;
+
+/** Certificates never stored before, in one statement; content-addressed, so a concurrent equal insert is fine. */
+export async function insertCertificates(
+  tx: Tx,
+  fresh: { decoded: DecodedCertificate; parsed: ParsedCertificate }[],
+): Promise<void> {
+  if (fresh.length === 0) return;
+  // In one order everywhere: two batches inserting the same new certificates in opposite orders would
+  // each wait for the other's uncommitted row (a deadlock).
+  const sorted = [...fresh].sort((a, b) => (a.decoded.sha256 < b.decoded.sha256 ? -1 : 1));
+  const rows = sorted.map(({ decoded, parsed }) => ({
+    sha256: decoded.sha256,
+    thumbprint: parsed.thumbprint,
+    der: decoded.der.toString("base64"),
+    serialNumber: parsed.serialNumber,
+    subject: parsed.subject,
+    issuer: parsed.issuer,
+    notBefore: new Date(parsed.notBefore).toISOString(),
+    notAfter: new Date(parsed.notAfter).toISOString(),
+    parsed,
+  }));
+  await tx.$executeRaw`
+    INSERT INTO "Certificate" ("sha256", "thumbprint", "der", "serialNumber", "subject", "issuer",
+      "notBefore", "notAfter", "parsed")
+    SELECT c."sha256", c."thumbprint", decode(c."der", 'base64'), c."serialNumber", c."subject", c."issuer",
+      c."notBefore", c."notAfter", c."parsed"
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS c("sha256" text, "thumbprint" text, "der" text,
+      "serialNumber" text, "subject" text, "issuer" text, "notBefore" timestamp(3), "notAfter" timestamp(3),
+      "parsed" jsonb)
+    ON CONFLICT DO NOTHING`;
+}
+
+/** FQDNs of the hosts bound to each certificate (for the duplicate rule), at most `limit` each. */
+export async function hostsBoundTo(tx: Tx, sha256s: string[], limit: number): Promise<Map<string, string[]>> {
+  const distinct = [...new Set(sha256s)];
+  const bound = new Map<string, string[]>();
+  if (distinct.length === 0) return bound;
+  const rows = await tx.$queryRaw<{ sha256: string; fqdn: string }[]>`
+    SELECT s."sha256", h."fqdn" FROM unnest(${distinct}::text[]) AS s("sha256")
+    CROSS JOIN LATERAL (
+      SELECT "fqdn" FROM "Host" WHERE "boundCertificateSha256" = s."sha256" ORDER BY "fqdn" LIMIT ${limit}
+    ) AS h`;
+  for (const row of rows) bound.set(row.sha256, [...(bound.get(row.sha256) ?? []), row.fqdn]);
+  return bound;
+}
+
+/** One evaluated report of a round; at most one per host in a round. */
+export interface RoundItem {
   report: Report;
   fqdn: string;
   collectedAt: Date;
   evaluation: HostEvaluation;
   evidence: CandidateCertificateEvidence[];
-  /** Certificates never stored before, to insert once. */
-  fresh: Map<string, DecodedCertificate>;
-  /** Only the newest report of a host changes its current state; late ones go to history. */
-  isNewest: boolean;
-  /** The collector token that sent the report (IngestContext); null for demo and seeded reports. */
-  tokenId: number | null;
-}
-
-/** Writes one evaluated report (inside the caller's transaction) and returns the host id. */
-export async function recordHostState(tx: Tx, change: HostStateChange): Promise<number> {
-  const { report, fqdn, collectedAt, evaluation, evidence, isNewest } = change;
-  await insertCertificates(tx, change);
-  const managementGroupId = await managementGroupIdFor(tx, report.host.managementGroup ?? null);
-  const bound = evaluation.bound?.evidence.certificate ?? null;
-  const current = {
-    role: report.host.role,
-    managementGroupId,
-    domainJoined: report.host.domainJoined,
-    primaryServer: report.host.primaryServer ?? null,
-    status: evaluation.status,
-    boundCertificateSha256: bound?.sha256 ?? null,
-    boundNotAfter: bound ? new Date(bound.notAfter) : null,
-    lastReportAt: collectedAt,
-    lastReceivedAt: new Date(),
-  };
-  const host = isNewest
-    ? await upsertHost(tx, fqdn, current)
-    : await tx.host.findUniqueOrThrow({ where: { fqdn }, select: { id: true } });
-
-  await tx.report.create({
-    data: {
-      hostId: host.id,
-      collectedAt,
-      registrySerial: report.registry.channelCertificateSerialNumber,
-      registryHash: report.registry.channelCertificateHash ?? null,
-      boundCertificateSha256: bound?.sha256 ?? null,
-      status: evaluation.status,
-      tokenId: change.tokenId,
-      certificates: evidence.map((item) => ({ sha256: item.certificate.sha256, ...item.facts })),
-      events: report.events,
-      findings: evaluation.findings.map(({ ruleId, severity, message, remediation }) => ({
-        ruleId,
-        severity,
-        message,
-        remediation,
-      })),
-    },
-  });
-  await recordCertificatesSeen(tx, host.id, evidence, collectedAt);
-  await recordTokenPairs(tx, host.id, { ...change, findings: evaluation.findings });
-  if (isNewest) {
-    await replaceFindings(tx, host.id, evaluation);
-    await recordBinding(
-      tx,
-      host.id,
-      bound?.sha256 ?? null,
-      report.registry.channelCertificateSerialNumber,
-      collectedAt,
-    );
-    await applyRenewalDecision(
-      tx,
-      host.id,
-      {
-        boundSha256: bound?.sha256 ?? null,
-        boundNotAfter: current.boundNotAfter,
-        findings: evaluation.findings,
-        events: report.events,
-        tokenId: change.tokenId,
-      },
-      new Date(),
-    );
-  }
-  // Last: it takes the lock that orders change events, held only until commit.
-  await recordChangeEvent(tx, host.id);
-  return host.id;
-}
-
-interface CurrentHostState {
-  role: Report["host"]["role"];
   managementGroupId: number | null;
-  domainJoined: boolean;
-  primaryServer: string | null;
-  status: HostEvaluation["status"];
-  boundCertificateSha256: string | null;
-  boundNotAfter: Date | null;
-  lastReportAt: Date;
-  lastReceivedAt: Date;
+  /** Known before the round: set for existing hosts. */
+  hostId: number | null;
+  /** Only the host's newest report changes its current state; late ones go to history only. */
+  newest: boolean;
 }
 
 /**
- * The host row, created or brought up to date, in one statement. Raw SQL because this is the hot path
- * of every report: a typed Prisma upsert costs ~2 ms of CPU in the query compiler, the statement itself
- * a fraction of that. `updatedAt` is Prisma's @updatedAt, so it is set here by hand.
+ * Writes one round: the host rows of the newest reports (conditional upsert), every report into the
+ * history, the store certificates seen, and for the newest ones findings and serial history. Sets
+ * `hostId` on each item; an item whose host turned out to hold a newer report is marked not newest.
  */
-async function upsertHost(tx: Tx, fqdn: string, current: CurrentHostState): Promise<{ id: number }> {
-  const [host] = await tx.$queryRaw<{ id: number }[]>`
+export async function writeRound(
+  tx: Tx,
+  items: RoundItem[],
+  receivedAt: Date,
+  tokenId: number | null,
+): Promise<void> {
+  await upsertHosts(
+    tx,
+    items.filter((item) => item.newest),
+    receivedAt,
+  );
+  await writeHistory(tx, items, tokenId);
+}
+
+const hostIdOf = (item: RoundItem): number => {
+  if (item.hostId === null) throw new Error(`host ${item.fqdn} has no id yet`);
+  return item.hostId;
+};
+
+/**
+ * The host rows, created or brought up to date, in one statement. The update applies only while the
+ * stored report is not newer: the per-host lock already guarantees that, and the condition keeps it true
+ * for any writer that does not take the lock. `updatedAt` is Prisma's @updatedAt, so it is set by hand.
+ */
+async function upsertHosts(tx: Tx, items: RoundItem[], receivedAt: Date): Promise<void> {
+  if (items.length === 0) return;
+  const rows = items.map(({ report, fqdn, collectedAt, evaluation, managementGroupId }) => {
+    const bound = evaluation.bound?.evidence.certificate ?? null;
+    return {
+      fqdn,
+      role: report.host.role,
+      managementGroupId,
+      domainJoined: report.host.domainJoined,
+      primaryServer: report.host.primaryServer ?? null,
+      status: evaluation.status,
+      bound: bound?.sha256 ?? null,
+      boundNotAfter: bound ? new Date(bound.notAfter).toISOString() : null,
+      lastReportAt: collectedAt.toISOString(),
+      receivedAt: receivedAt.toISOString(),
+    };
+  });
+  const written = await tx.$queryRaw<{ id: number; fqdn: string }[]>`
     INSERT INTO "Host" ("fqdn", "role", "managementGroupId", "domainJoined", "primaryServer", "status",
       "boundCertificateSha256", "boundNotAfter", "lastReportAt", "lastReceivedAt", "updatedAt")
-    VALUES (${fqdn}, ${current.role}::"HostRole", ${current.managementGroupId}, ${current.domainJoined},
-      ${current.primaryServer}, ${current.status}::"HostStatus", ${current.boundCertificateSha256},
-      ${current.boundNotAfter}, ${current.lastReportAt}, ${current.lastReceivedAt}, ${current.lastReceivedAt})
+    SELECT h."fqdn", h."role"::"HostRole", h."managementGroupId", h."domainJoined", h."primaryServer",
+      h."status"::"HostStatus", h."bound", h."boundNotAfter", h."lastReportAt", h."receivedAt", h."receivedAt"
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS h("fqdn" text, "role" text,
+      "managementGroupId" int, "domainJoined" boolean, "primaryServer" text, "status" text, "bound" text,
+      "boundNotAfter" timestamp(3), "lastReportAt" timestamp(3), "receivedAt" timestamp(3))
     ON CONFLICT ("fqdn") DO UPDATE SET
       "role" = EXCLUDED."role", "managementGroupId" = EXCLUDED."managementGroupId",
       "domainJoined" = EXCLUDED."domainJoined", "primaryServer" = EXCLUDED."primaryServer",
       "status" = EXCLUDED."status", "boundCertificateSha256" = EXCLUDED."boundCertificateSha256",
       "boundNotAfter" = EXCLUDED."boundNotAfter", "lastReportAt" = EXCLUDED."lastReportAt",
       "lastReceivedAt" = EXCLUDED."lastReceivedAt", "updatedAt" = EXCLUDED."updatedAt"
-    RETURNING "id"`;
-  if (!host) throw new Error(`upserting host ${fqdn} returned no row`);
-  return host;
-}
-
-/** One raw INSERT per new certificate (usually one per report): cheaper than a typed createMany. */
-async function insertCertificates(tx: Tx, { fresh, evidence }: HostStateChange): Promise<void> {
-  const parsedBySha = new Map(evidence.map((item) => [item.certificate.sha256, item.certificate]));
-  for (const { der, sha256 } of fresh.values()) {
-    const parsed = parsedBySha.get(sha256);
-    if (!parsed) throw new Error(`certificate ${sha256} was decoded but not parsed`);
-    // Another report may have stored the same certificate a moment ago: content-addressed, so equal.
-    await tx.$executeRaw`
-      INSERT INTO "Certificate" ("sha256", "thumbprint", "der", "serialNumber", "subject", "issuer",
-        "notBefore", "notAfter", "parsed")
-      VALUES (${sha256}, ${parsed.thumbprint}, ${new Uint8Array(der)}, ${parsed.serialNumber}, ${parsed.subject},
-        ${parsed.issuer}, ${new Date(parsed.notBefore)}, ${new Date(parsed.notAfter)}, ${JSON.stringify(parsed)}::jsonb)
-      ON CONFLICT DO NOTHING`;
+    WHERE "Host"."lastReportAt" IS NULL OR "Host"."lastReportAt" <= EXCLUDED."lastReportAt"
+    RETURNING "id", "fqdn"`;
+  const ids = new Map(written.map((row) => [row.fqdn, row.id]));
+  const skipped: RoundItem[] = [];
+  for (const item of items) {
+    const id = ids.get(item.fqdn);
+    if (id === undefined) skipped.push(item);
+    else item.hostId = id;
+  }
+  if (skipped.length === 0) return;
+  // A newer report was stored without our lock (e.g. by an older instance): this one is history only.
+  const existing = await readHosts(
+    tx,
+    skipped.map((item) => item.fqdn),
+  );
+  for (const item of skipped) {
+    item.newest = false;
+    item.hostId = existing.get(item.fqdn)?.id ?? null;
   }
 }
 
 /**
- * The group's id, creating the group on its first report. Prisma's upsert is a SELECT then an INSERT,
- * so two first reports of a new group racing each other failed on the unique name; ON CONFLICT DO
- * NOTHING cannot, and takes no row lock on an existing group (reports of one group do not queue).
+ * One statement for the rest of the round: every report into the history, the store certificates seen
+ * (first/last seen; LEAST/GREATEST keep it right when reports arrive out of order), and for the newest
+ * reports their findings (replacing the host's) and serial history (the current binding extended when
+ * the bound certificate, or with nothing bound the registry value, is unchanged; else a new one).
+ * Each part is a data-modifying CTE on its own table, so they cannot see or step on each other.
  */
-async function managementGroupIdFor(tx: Tx, name: string | null): Promise<number | null> {
-  if (!name) return null;
-  const [group] = await tx.$queryRaw<{ id: number }[]>`
-    WITH created AS (
-      INSERT INTO "ManagementGroup" ("name") VALUES (${name}) ON CONFLICT ("name") DO NOTHING RETURNING "id"
-    )
-    SELECT "id" FROM created UNION ALL SELECT "id" FROM "ManagementGroup" WHERE "name" = ${name}`;
-  if (group) return group.id;
-  // Created by a transaction that committed after this statement's snapshot: a new statement sees it.
-  const committed = await tx.managementGroup.findUniqueOrThrow({ where: { name }, select: { id: true } });
-  return committed.id;
-}
-
-/** One statement (a typed delete + insert costs ~3 ms of Prisma work per report; this is the hot path). */
-async function replaceFindings(tx: Tx, hostId: number, evaluation: HostEvaluation): Promise<void> {
-  const findings = evaluation.findings;
+async function writeHistory(tx: Tx, items: RoundItem[], tokenId: number | null): Promise<void> {
+  const newest = items.filter((item) => item.newest);
+  const reports = items.map((item) => ({
+    hostId: hostIdOf(item),
+    collectedAt: item.collectedAt.toISOString(),
+    registrySerial: item.report.registry.channelCertificateSerialNumber,
+    registryHash: item.report.registry.channelCertificateHash ?? null,
+    bound: item.evaluation.bound?.evidence.certificate.sha256 ?? null,
+    status: item.evaluation.status,
+    tokenId,
+    certificates: item.evidence.map((evidence) => ({
+      sha256: evidence.certificate.sha256,
+      ...evidence.facts,
+    })),
+    events: item.report.events,
+    findings: publicFindings(item),
+  }));
+  const seen = items.flatMap((item) =>
+    [...new Set(item.evidence.map((evidence) => evidence.certificate.sha256))].map((sha256) => ({
+      hostId: hostIdOf(item),
+      sha256,
+      seenAt: item.collectedAt.toISOString(),
+    })),
+  );
+  const findings = newest.flatMap((item) =>
+    publicFindings(item).map((finding) => ({ hostId: hostIdOf(item), ...finding })),
+  );
+  const bindings = newest.map((item) => ({
+    hostId: hostIdOf(item),
+    sha256: item.evaluation.bound?.evidence.certificate.sha256 ?? null,
+    serial: item.report.registry.channelCertificateSerialNumber,
+    seenAt: item.collectedAt.toISOString(),
+  }));
   await tx.$executeRaw`
-    WITH removed AS (DELETE FROM "HostFinding" WHERE "hostId" = ${hostId})
-    INSERT INTO "HostFinding" ("hostId", "ruleId", "severity", "message", "remediation")
-    SELECT ${hostId}, f.rule_id, f.severity::"Severity", f.message, f.remediation
-    FROM unnest(
-      ${findings.map((f) => f.ruleId)}::text[],
-      ${findings.map((f) => f.severity)}::text[],
-      ${findings.map((f) => f.message)}::text[],
-      ${findings.map((f) => f.remediation)}::text[]
-    ) WITH ORDINALITY AS f(rule_id, severity, message, remediation, position)
-    ORDER BY f.position`;
-}
-
-/** First/last seen per store certificate; LEAST/GREATEST keep it right when reports arrive out of order. */
-async function recordCertificatesSeen(
-  tx: Tx,
-  hostId: number,
-  evidence: CandidateCertificateEvidence[],
-  seenAt: Date,
-): Promise<void> {
-  const shas = [...new Set(evidence.map((item) => item.certificate.sha256))];
-  if (shas.length === 0) return;
-  await tx.$executeRaw`
-    INSERT INTO "HostCertificate" ("hostId", "certificateSha256", "firstSeenAt", "lastSeenAt")
-    SELECT ${hostId}, sha, ${seenAt}, ${seenAt} FROM unnest(${shas}::text[]) AS sha
-    ON CONFLICT ("hostId", "certificateSha256") DO UPDATE SET
-      "firstSeenAt" = LEAST("HostCertificate"."firstSeenAt", EXCLUDED."firstSeenAt"),
-      "lastSeenAt" = GREATEST("HostCertificate"."lastSeenAt", EXCLUDED."lastSeenAt")`;
-}
-
-/** Serial history: extend the current binding, or open a new one when the bound certificate changed. */
-async function recordBinding(
-  tx: Tx,
-  hostId: number,
-  certificateSha256: string | null,
-  registrySerial: string | null,
-  seenAt: Date,
-): Promise<void> {
-  // Unchanged: same bound certificate, or (nothing bound) the same registry value. One statement.
-  await tx.$executeRaw`
-    WITH latest AS (
-      SELECT "id", "certificateSha256", "registrySerial" FROM "HostBinding"
-      WHERE "hostId" = ${hostId} ORDER BY "firstSeenAt" DESC LIMIT 1
+    WITH reports AS (
+      INSERT INTO "Report" ("hostId", "collectedAt", "registrySerial", "registryHash", "boundCertificateSha256",
+        "status", "tokenId", "certificates", "events", "findings")
+      SELECT r."hostId", r."collectedAt", r."registrySerial", r."registryHash", r."bound", r."status"::"HostStatus",
+        r."tokenId", r."certificates", r."events", r."findings"
+      FROM jsonb_to_recordset(${JSON.stringify(reports)}::jsonb) AS r("hostId" int, "collectedAt" timestamp(3),
+        "registrySerial" text, "registryHash" text, "bound" text, "status" text, "tokenId" int,
+        "certificates" jsonb, "events" jsonb, "findings" jsonb)
+    ), seen AS (
+      INSERT INTO "HostCertificate" ("hostId", "certificateSha256", "firstSeenAt", "lastSeenAt")
+      SELECT s."hostId", s."sha256", s."seenAt", s."seenAt"
+      FROM jsonb_to_recordset(${JSON.stringify(seen)}::jsonb) AS s("hostId" int, "sha256" text, "seenAt" timestamp(3))
+      ON CONFLICT ("hostId", "certificateSha256") DO UPDATE SET
+        "firstSeenAt" = LEAST("HostCertificate"."firstSeenAt", EXCLUDED."firstSeenAt"),
+        "lastSeenAt" = GREATEST("HostCertificate"."lastSeenAt", EXCLUDED."lastSeenAt")
+    ), removed_findings AS (
+      DELETE FROM "HostFinding" WHERE "hostId" = ANY(${newest.map(hostIdOf)}::int[])
+    ), findings AS (
+      INSERT INTO "HostFinding" ("hostId", "ruleId", "severity", "message", "remediation")
+      SELECT f."hostId", f."ruleId", f."severity"::"Severity", f."message", f."remediation"
+      FROM jsonb_array_elements(${JSON.stringify(findings)}::jsonb) WITH ORDINALITY AS e(row, position)
+      CROSS JOIN LATERAL jsonb_to_record(e.row) AS f("hostId" int, "ruleId" text, "severity" text,
+        "message" text, "remediation" text)
+      ORDER BY e.position
+    ), binding_input AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(bindings)}::jsonb)
+        AS i("hostId" int, "sha256" text, "serial" text, "seenAt" timestamp(3))
+    ), unchanged AS (
+      SELECT i."hostId", i."seenAt", b."id"
+      FROM binding_input i
+      CROSS JOIN LATERAL (
+        SELECT "id", "certificateSha256", "registrySerial" FROM "HostBinding"
+        WHERE "hostId" = i."hostId" ORDER BY "firstSeenAt" DESC, "id" DESC LIMIT 1
+      ) AS b
+      WHERE b."certificateSha256" IS NOT DISTINCT FROM i."sha256"
+        AND (i."sha256" IS NOT NULL OR b."registrySerial" IS NOT DISTINCT FROM i."serial")
     ), extended AS (
-      UPDATE "HostBinding" b SET "lastSeenAt" = ${seenAt} FROM latest
-      WHERE b."id" = latest."id"
-        AND latest."certificateSha256" IS NOT DISTINCT FROM ${certificateSha256}::text
-        AND (${certificateSha256}::text IS NOT NULL OR latest."registrySerial" IS NOT DISTINCT FROM ${registrySerial}::text)
-      RETURNING b."id"
+      UPDATE "HostBinding" b SET "lastSeenAt" = unchanged."seenAt" FROM unchanged
+      WHERE b."id" = unchanged."id"
+      RETURNING b."hostId"
+    ), opened AS (
+      INSERT INTO "HostBinding" ("hostId", "certificateSha256", "registrySerial", "firstSeenAt", "lastSeenAt")
+      SELECT i."hostId", i."sha256", i."serial", i."seenAt", i."seenAt" FROM binding_input i
+      WHERE i."hostId" NOT IN (SELECT "hostId" FROM extended)
     )
-    INSERT INTO "HostBinding" ("hostId", "certificateSha256", "registrySerial", "firstSeenAt", "lastSeenAt")
-    SELECT ${hostId}, ${certificateSha256}::text, ${registrySerial}::text, ${seenAt}, ${seenAt}
-    WHERE NOT EXISTS (SELECT 1 FROM extended)`;
+    SELECT 1`;
 }
+
+const publicFindings = (item: RoundItem) =>
+  item.evaluation.findings.map(({ ruleId, severity, message, remediation }) => ({
+    ruleId,
+    severity,
+    message,
+    remediation,
+  }));

@@ -5,16 +5,37 @@ import {
   evaluateHost,
   findBoundCertificate,
   type HostEvaluation,
-  type HostEvaluationInput,
   type ParsedCertificate,
+  type ReportingTokens,
 } from "@certfleet/core";
-import { type Database, Prisma } from "@certfleet/db";
-import { type DecodedCertificate, decodeCertificates, resolveCertificates } from "./certificates";
-import { recordHostState } from "./host-state";
+import type { Database, Prisma } from "@certfleet/db";
+import { ProblemError } from "../problem";
+import { uniqueViolation } from "../unique-violation";
+import {
+  type DecodedCertificate,
+  decodeCertificates,
+  loadStoredCertificates,
+  newParseSlice,
+  parseFreshCertificates,
+} from "./certificates";
+import { recordChangeEvents } from "./change-events";
+import {
+  hostsBoundTo,
+  insertCertificates,
+  type KnownHost,
+  lockHosts,
+  type RoundItem,
+  readBatchState,
+  reportKey,
+  writeRound,
+} from "./host-state";
 import type { IngestContext } from "./ingest-context";
-import { evaluationTime } from "./report-clock";
+import { evaluationTime, refuseFutureReport } from "./report-clock";
+import { applyRenewalDecisions } from "./tasks/renewal-on-report";
 import { assertReportInScope } from "./token-scope";
-import { reportingTokensFor } from "./token-sightings";
+import { recordTokenPairs, reportingTokensForMany } from "./token-sightings";
+
+type Tx = Prisma.TransactionClient;
 
 export interface IngestOutcome {
   /** false when the same report (host + collectedAt) was already stored: nothing was written. */
@@ -22,121 +43,364 @@ export interface IngestOutcome {
   result: IngestResult;
 }
 
+/** One report of a batch: stored (or replayed), or refused with the problem it would get alone. */
+export type IngestItemOutcome = { ok: true; outcome: IngestOutcome } | { ok: false; problem: ProblemError };
+
 /** FQDNs are case-insensitive and a trailing dot is the same name: store one spelling. */
 export function normaliseFqdn(fqdn: string): string {
   return fqdn.trim().toLowerCase().replace(/\.$/, "");
 }
 
+/** The duplicate rule names at most this many other hosts. */
+const OTHER_HOSTS_LIMIT = 25;
+/** A batch of 1,000 fresh reports takes a few seconds on a loaded 2-core machine; this is the backstop. */
+const TRANSACTION = { maxWait: 10_000, timeout: 120_000 } as const;
 /**
- * Evaluates one collector report with the SCOM rules and stores it: the report in the
- * append-only history, and — when it is the host's newest — the host's current state.
- * Everything that can reject the report happens before the first write.
+ * The two unique indexes two racing ingests can hit: equal reports (Report hostId+collectedAt) and a new
+ * host's first reports (Host fqdn). The per-host lock prevents both between current instances; a retry,
+ * once, covers a writer that does not take it. Any other conflict is a 409 from the error handler.
  */
+const RETRYABLE_CONFLICT = /\b(Report_hostId_collectedAt_key|Host_fqdn_key)\b/;
+
+/** Evaluates one collector report with the SCOM rules and stores it: a batch of one. */
 export async function ingestReport(
   db: Database,
   report: Report,
   settings: EvaluationSettings,
   context: IngestContext,
 ): Promise<IngestOutcome> {
-  assertReportInScope(context.token, report);
-  const fqdn = normaliseFqdn(report.host.fqdn);
-  const collectedAt = new Date(report.collectedAt);
-  const decoded = decodeCertificates(report);
-  const { parsed, fresh } = await resolveCertificates(db, decoded);
-
-  // Raw lookups on the hot path: a typed Prisma query costs ~1 ms of CPU in the query compiler alone.
-  const [existing] = await db.$queryRaw<{ id: number; lastReportAt: Date | null }[]>`
-    SELECT "id", "lastReportAt" FROM "Host" WHERE "fqdn" = ${fqdn}`;
-  if (existing) {
-    const replay = await replayStoredReport(db, existing.id, collectedAt);
-    if (replay) return { created: false, result: replay };
-  }
-
-  const evidence = report.certificates.map((candidate, index): CandidateCertificateEvidence => {
-    const { der: _der, ...facts } = candidate;
-    return {
-      certificate: parsed.get((decoded[index] as DecodedCertificate).sha256) as ParsedCertificate,
-      facts,
-    };
-  });
-  const derBySha = new Map(decoded.map((item) => [item.sha256, item.der]));
-  const reportingTokens = await reportingTokensFor(db, fqdn, collectedAt, context.token);
-  const evaluation = await evaluate(db, report, fqdn, collectedAt, evidence, settings, {
-    certificateDer: derBySha,
-    reportingTokens,
-  });
-  const isNewest = !existing?.lastReportAt || collectedAt >= existing.lastReportAt;
-
-  try {
-    const hostId = await db.$transaction((tx) =>
-      recordHostState(tx, {
-        report,
-        fqdn,
-        collectedAt,
-        evaluation,
-        evidence,
-        fresh,
-        isNewest,
-        tokenId: context.token?.id ?? null,
-      }),
-    );
-    const status = isNewest ? evaluation.status : ((await currentStatus(db, hostId)) ?? evaluation.status);
-    return {
-      created: true,
-      result: toResult(
-        hostId,
-        fqdn,
-        report,
-        status,
-        evaluation.bound?.evidence.certificate,
-        evaluation.findings,
-      ),
-    };
-  } catch (error) {
-    // Two identical reports racing: the loser hits the (hostId, collectedAt) or fqdn unique index.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      const host = await db.host.findUnique({ where: { fqdn }, select: { id: true } });
-      const replay = host ? await replayStoredReport(db, host.id, collectedAt) : null;
-      if (replay) return { created: false, result: replay };
-      if (host) return ingestReport(db, report, settings, context);
-    }
-    throw error;
-  }
+  const [item] = await ingestReports(db, [report], settings, context);
+  if (!item) throw new Error("ingest answered nothing for one report");
+  if (!item.ok) throw item.problem;
+  return item.outcome;
 }
 
-async function evaluate(
+/**
+ * Evaluates and stores contract-valid reports, set-based: every distinct certificate is decoded and
+ * parsed once, and all reports are written in one transaction with one round of statements (more only
+ * when a host appears more than once: its reports are applied in collectedAt order, one per round).
+ * Under per-host locks, a report changes its host's current state only when it is the host's newest;
+ * every report goes to the append-only history. Answers one outcome per report, in order.
+ */
+export async function ingestReports(
   db: Database,
-  report: Report,
-  fqdn: string,
-  collectedAt: Date,
-  evidence: CandidateCertificateEvidence[],
+  reports: Report[],
   settings: EvaluationSettings,
-  extra: Pick<HostEvaluationInput, "certificateDer" | "reportingTokens">,
-): Promise<HostEvaluation> {
-  const bound = findBoundCertificate(report.registry, evidence);
-  const others = bound
-    ? await db.$queryRaw<{ fqdn: string }[]>`
-        SELECT "fqdn" FROM "Host"
-        WHERE "boundCertificateSha256" = ${bound.evidence.certificate.sha256} AND "fqdn" <> ${fqdn}
-        ORDER BY "fqdn" LIMIT 25`
-    : [];
-  const reportedCas = evidence.map((item) => item.certificate).filter((certificate) => certificate.isCa);
-  return evaluateHost({
-    host: { fqdn, role: report.host.role, domainJoined: report.host.domainJoined },
-    registry: report.registry,
-    certificates: evidence,
-    events: report.events,
-    collectedAt: evaluationTime(collectedAt),
-    settings,
-    otherHostsBoundToSameCertificate: others.map((host) => host.fqdn),
-    issuerCandidates: [...settings.trustAnchors.map((anchor) => anchor.certificate), ...reportedCas],
-    ...extra,
+  context: IngestContext,
+): Promise<IngestItemOutcome[]> {
+  const outcomes: IngestItemOutcome[] = new Array(reports.length);
+  const { accepted, fresh } = await prepare(db, reports, outcomes, context);
+  if (accepted.length === 0) return outcomes;
+  const reportingTokens = await reportingTokensForMany(db, accepted, context.token);
+  accepted.forEach((item, position) => {
+    item.reportingTokens = reportingTokens[position];
+  });
+
+  let written: WriteResult;
+  try {
+    written = await db.$transaction((tx) => writeAll(tx, accepted, fresh, settings, context), TRANSACTION);
+  } catch (error) {
+    const conflict = uniqueViolation(error);
+    if (!conflict || !RETRYABLE_CONFLICT.test(conflict.text)) throw error;
+    // Once: the retry reads what the other writer stored (the same report, or the host it created).
+    written = await db.$transaction((tx) => writeAll(tx, accepted, fresh, settings, context), TRANSACTION);
+  }
+
+  for (const [position, item] of accepted.entries()) {
+    const stored = written.items[position] as ItemWrite;
+    if (stored.kind === "created") {
+      const result = toResult(stored.hostId, item, stored.status, stored.evaluation);
+      outcomes[item.index] = { ok: true, outcome: { created: true, result } };
+      continue;
+    }
+    const hostId = written.hosts.get(item.fqdn)?.id;
+    const replay = hostId === undefined ? null : await replayStoredReport(db, hostId, item.collectedAt);
+    if (!replay) throw new Error(`report of ${item.fqdn} at ${item.report.collectedAt} vanished`);
+    outcomes[item.index] = { ok: true, outcome: { created: false, result: replay } };
+  }
+  return outcomes;
+}
+
+/** A contract-valid report whose certificates decoded and parsed. */
+interface Prepared {
+  /** Position in the caller's list. */
+  index: number;
+  report: Report;
+  fqdn: string;
+  collectedAt: Date;
+  evidence: CandidateCertificateEvidence[];
+  /** The certificate the registry names, if any (pure, so known before the transaction). */
+  boundSha256: string | null;
+  /** DER of the report's certificates by sha256, for the server-side chain check against trust anchors. */
+  certificateDer: Map<string, Buffer>;
+  /** Other collector tokens that reported this host within a day (collector-tokens rule). */
+  reportingTokens?: ReportingTokens;
+}
+
+/**
+ * Checks each report against its token's scope and the clock, decodes every report's certificates and
+ * parses each distinct new one once (stored ones come from the database in one query). Refusals go
+ * straight into `outcomes`; nothing is written here.
+ */
+async function prepare(
+  db: Database,
+  reports: Report[],
+  outcomes: IngestItemOutcome[],
+  context: IngestContext,
+): Promise<{ accepted: Prepared[]; fresh: { decoded: DecodedCertificate; parsed: ParsedCertificate }[] }> {
+  const refuse = (index: number, error: unknown) => {
+    if (!(error instanceof ProblemError)) throw error;
+    outcomes[index] = { ok: false, problem: error };
+  };
+  const decodedLists = reports.map((report, index) => {
+    try {
+      assertReportInScope(context.token, report);
+      refuseFutureReport(report);
+      return decodeCertificates(report);
+    } catch (error) {
+      refuse(index, error);
+      return null;
+    }
+  });
+  const parsed = await loadStoredCertificates(
+    db,
+    decodedLists.flatMap((decoded) => decoded?.map((item) => item.sha256) ?? []),
+  );
+  const freshByHash = new Map<string, DecodedCertificate>();
+  const accepted: Prepared[] = [];
+  const slice = newParseSlice();
+  for (const [index, report] of reports.entries()) {
+    const decoded = decodedLists[index];
+    if (!decoded) continue;
+    try {
+      await parseFreshCertificates(decoded, parsed, freshByHash, slice);
+    } catch (error) {
+      refuse(index, error);
+      continue;
+    }
+    const evidence = report.certificates.map((candidate, position): CandidateCertificateEvidence => {
+      const { der: _der, ...facts } = candidate;
+      const sha256 = (decoded[position] as DecodedCertificate).sha256;
+      return { certificate: parsed.get(sha256) as ParsedCertificate, facts };
+    });
+    const fqdn = normaliseFqdn(report.host.fqdn);
+    const boundSha256 = findBoundCertificate(report.registry, evidence)?.evidence.certificate.sha256 ?? null;
+    const certificateDer = new Map(decoded.map((item) => [item.sha256, item.der]));
+    accepted.push({
+      index,
+      report,
+      fqdn,
+      collectedAt: new Date(report.collectedAt),
+      evidence,
+      boundSha256,
+      certificateDer,
+    });
+  }
+  // Only certificates of accepted reports are stored: a refused report changes nothing.
+  const used = new Set(accepted.flatMap((item) => item.evidence.map((e) => e.certificate.sha256)));
+  const fresh = [...freshByHash.values()]
+    .filter((decoded) => used.has(decoded.sha256))
+    .map((decoded) => ({ decoded, parsed: parsed.get(decoded.sha256) as ParsedCertificate }));
+  return { accepted, fresh };
+}
+
+type ItemWrite =
+  | { kind: "created"; hostId: number; status: IngestResult["host"]["status"]; evaluation: HostEvaluation }
+  | { kind: "replay" };
+
+interface WriteResult {
+  /** Per accepted report, in the same order. */
+  items: ItemWrite[];
+  /** Every host of the batch as it stands at commit. */
+  hosts: Map<string, KnownHost>;
+}
+
+/**
+ * The transaction: per-host locks first (so "newest" is decided on current rows), then rounds of
+ * set-based writes. Round n holds the n-th report (in collectedAt order) of each host in the batch.
+ */
+async function writeAll(
+  tx: Tx,
+  accepted: Prepared[],
+  fresh: { decoded: DecodedCertificate; parsed: ParsedCertificate }[],
+  settings: EvaluationSettings,
+  context: IngestContext,
+): Promise<WriteResult> {
+  const tokenId = context.token?.id ?? null;
+  const reportedBy = context.token ? { tokenId: context.token.id, tokenName: context.token.name } : null;
+  await lockHosts(
+    tx,
+    accepted.map((item) => item.fqdn),
+  );
+  await insertCertificates(tx, fresh);
+  const { hosts, stored, groupIds, bound } = await readBatchState(
+    tx,
+    accepted,
+    accepted.flatMap((item) => (item.report.host.managementGroup ? [item.report.host.managementGroup] : [])),
+    accepted.flatMap((item) => (item.boundSha256 ? [item.boundSha256] : [])),
+    OTHER_HOSTS_LIMIT + 1,
+  );
+
+  const now = new Date();
+  const items: ItemWrite[] = new Array(accepted.length);
+  const changes: { hostId: number; taskId: number | null }[] = [];
+  for (const [n, round] of rounds(accepted).entries()) {
+    const pending: { position: number; item: Prepared }[] = [];
+    for (const position of round) {
+      const item = accepted[position] as Prepared;
+      const key = reportKey(item.fqdn, item.collectedAt);
+      // Already stored, or an equal report earlier in this batch: answered as a replay.
+      if (stored.has(key)) items[position] = { kind: "replay" };
+      else {
+        stored.add(key);
+        pending.push({ position, item });
+      }
+    }
+    if (pending.length === 0) continue;
+    // Later rounds see what earlier ones bound (a host reported twice may have moved certificate).
+    const boundNow =
+      n === 0
+        ? bound
+        : await hostsBoundTo(
+            tx,
+            pending.flatMap(({ item }) => (item.boundSha256 ? [item.boundSha256] : [])),
+            OTHER_HOSTS_LIMIT + 1,
+          );
+    const roundItems = evaluateRound(pending, hosts, boundNow, groupIds, settings);
+    // Hosts created by this round have no renewal task yet: no need to look for one.
+    const existedBefore = new Set(roundItems.flatMap((item) => (item.hostId === null ? [] : [item.hostId])));
+    await writeRound(tx, roundItems, now, tokenId);
+    for (const item of roundItems) {
+      const { collectedAt, fqdn, evaluation } = item;
+      await recordTokenPairs(tx, item.hostId as number, {
+        tokenId,
+        collectedAt,
+        fqdn,
+        findings: evaluation.findings,
+      });
+    }
+
+    const newest = roundItems.filter((item) => item.newest);
+    const renewals = await applyRenewalDecisions(
+      tx,
+      newest.map((item) => ({
+        hostId: item.hostId as number,
+        state: { ...renewalState(item), reportedBy },
+        mayHaveTask: existedBefore.has(item.hostId as number),
+      })),
+      now,
+    );
+    for (const [i, item] of roundItems.entries()) {
+      const hostId = item.hostId as number;
+      const known = hosts.get(item.fqdn);
+      if (item.newest || !known) {
+        hosts.set(item.fqdn, { id: hostId, lastReportAt: item.collectedAt, status: item.evaluation.status });
+      }
+      const status = item.newest ? item.evaluation.status : (known?.status ?? item.evaluation.status);
+      items[(pending[i] as { position: number }).position] = {
+        kind: "created",
+        hostId,
+        status,
+        evaluation: item.evaluation,
+      };
+      changes.push({ hostId, taskId: null });
+    }
+    for (const renewal of renewals) changes.push(renewal);
+  }
+  // Last, after the writes that gave this transaction its id (ADR 0004: change events need no lock).
+  await recordChangeEvents(tx, changes);
+  return { items, hosts };
+}
+
+/** Positions of `accepted` grouped into rounds: the n-th report of every host (by collectedAt) in round n. */
+function rounds(accepted: Prepared[]): number[][] {
+  const byHost = new Map<string, number[]>();
+  for (const [position, item] of accepted.entries()) {
+    byHost.set(item.fqdn, [...(byHost.get(item.fqdn) ?? []), position]);
+  }
+  const result: number[][] = [];
+  for (const positions of byHost.values()) {
+    // Stable: equal collectedAt keep batch order (the second is then a replay of the first).
+    positions.sort(
+      (a, b) =>
+        (accepted[a] as Prepared).collectedAt.getTime() - (accepted[b] as Prepared).collectedAt.getTime(),
+    );
+    positions.forEach((position, n) => {
+      result[n] = [...(result[n] ?? []), position];
+    });
+  }
+  return result.map((round) => round.sort((a, b) => a - b));
+}
+
+/**
+ * Evaluates one round with the SCOM rules. The duplicate rule needs the hosts bound to the same
+ * certificate: read once for the round (`boundNow`), then adjusted for the reports before each one in the round,
+ * so the outcome is the one posting them one by one would give.
+ */
+function evaluateRound(
+  pending: { item: Prepared }[],
+  hosts: Map<string, KnownHost>,
+  boundNow: Map<string, string[]>,
+  groupIds: Map<string, number>,
+  settings: EvaluationSettings,
+): RoundItem[] {
+  const withBound = pending.map(({ item }) => {
+    const known = hosts.get(item.fqdn);
+    const newest = !known?.lastReportAt || item.collectedAt >= known.lastReportAt;
+    return { item, known, newest, boundSha: item.boundSha256 };
+  });
+  // fqdn → the certificate it is bound to now, for hosts this round re-binds.
+  const movedTo = new Map<string, string | null>();
+
+  return withBound.map(({ item, known, newest, boundSha }): RoundItem => {
+    let others: string[] = [];
+    if (boundSha) {
+      const stillBound = (boundNow.get(boundSha) ?? []).filter(
+        (fqdn) => !movedTo.has(fqdn) || movedTo.get(fqdn) === boundSha,
+      );
+      const joined = [...movedTo].filter(([, sha]) => sha === boundSha).map(([fqdn]) => fqdn);
+      others = [...new Set([...stillBound, ...joined])]
+        .filter((fqdn) => fqdn !== item.fqdn)
+        .sort()
+        .slice(0, OTHER_HOSTS_LIMIT);
+    }
+    if (newest) movedTo.set(item.fqdn, boundSha);
+    const { report, fqdn, collectedAt, evidence } = item;
+    const reportedCas = evidence.map((e) => e.certificate).filter((certificate) => certificate.isCa);
+    const evaluation = evaluateHost({
+      host: { fqdn, role: report.host.role, domainJoined: report.host.domainJoined },
+      registry: report.registry,
+      certificates: evidence,
+      events: report.events,
+      collectedAt: evaluationTime(collectedAt),
+      settings,
+      otherHostsBoundToSameCertificate: others,
+      issuerCandidates: [...settings.trustAnchors.map((anchor) => anchor.certificate), ...reportedCas],
+      certificateDer: item.certificateDer,
+      reportingTokens: item.reportingTokens,
+    });
+    const group = report.host.managementGroup;
+    return {
+      report,
+      fqdn,
+      collectedAt,
+      evaluation,
+      evidence,
+      managementGroupId: group ? (groupIds.get(group) ?? null) : null,
+      hostId: known?.id ?? null,
+      newest,
+    };
   });
 }
 
-async function currentStatus(db: Database, hostId: number) {
-  const host = await db.host.findUniqueOrThrow({ where: { id: hostId }, select: { status: true } });
-  return host.status;
+function renewalState(item: RoundItem) {
+  const bound = item.evaluation.bound?.evidence.certificate ?? null;
+  return {
+    boundSha256: bound?.sha256 ?? null,
+    boundNotAfter: bound ? new Date(bound.notAfter) : null,
+    findings: item.evaluation.findings,
+    events: item.report.events,
+  };
 }
 
 /** The answer to a report that was already stored, rebuilt from what was stored (no re-evaluation). */
@@ -177,14 +441,13 @@ async function replayStoredReport(
 
 function toResult(
   hostId: number,
-  fqdn: string,
-  report: Report,
+  item: Prepared,
   status: IngestResult["host"]["status"],
-  bound: ParsedCertificate | undefined,
-  findings: Finding[],
+  evaluation: HostEvaluation,
 ): IngestResult {
+  const bound = evaluation.bound?.evidence.certificate;
   return {
-    host: { id: hostId, fqdn, role: report.host.role, status },
+    host: { id: hostId, fqdn: item.fqdn, role: item.report.host.role, status },
     boundCertificate: bound
       ? {
           sha256: bound.sha256,
@@ -192,7 +455,7 @@ function toResult(
           notAfter: new Date(bound.notAfter).toISOString(),
         }
       : null,
-    findings: findings.map(({ ruleId, severity, message, remediation }) => ({
+    findings: evaluation.findings.map(({ ruleId, severity, message, remediation }) => ({
       ruleId,
       severity,
       message,

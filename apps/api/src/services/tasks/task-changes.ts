@@ -80,6 +80,26 @@ async function applyIfUnchanged(
   }
 }
 
+/**
+ * Only a host's newest task can be reopened: an older one describes work that a newer task took over
+ * (and reopening it beside an open newer one would break "one open task per host").
+ */
+async function assertNewestTask(tx: Tx, id: number, hostId: number, editor: TaskEditor): Promise<void> {
+  const newer = await tx.renewalTask.findFirst({
+    where: { hostId, id: { gt: id } },
+    orderBy: { id: "desc" },
+    select: { id: true },
+  });
+  if (newer) {
+    throw await conflict(
+      tx,
+      id,
+      editor,
+      `Task ${newer.id} is this host's newest renewal task; only the newest can be reopened.`,
+    );
+  }
+}
+
 async function assertAssignable(tx: Tx, assigneeId: number | undefined): Promise<number> {
   if (assigneeId === undefined) {
     throw new ProblemError(422, "Assignee required", "Name the person to assign the task to.", [
@@ -117,6 +137,7 @@ export async function transitionTask(
       if (check.reason === "forbidden") throw new ProblemError(403, "Not allowed", check.message);
       throw await conflict(tx, id, editor, check.message);
     }
+    if (body.action === "reopen") await assertNewestTask(tx, id, row.hostId, editor);
     const assigneeId =
       body.action === "assign" ? await assertAssignable(tx, body.assigneeId) : row.assigneeId;
     const closing = !isOpenTaskStatus(check.to);
