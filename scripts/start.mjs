@@ -83,7 +83,14 @@ buildWebIfStale();
 const api = spawn(process.execPath, ["--import", "tsx", "apps/api/src/server.ts"], {
   cwd: root,
   stdio: "inherit",
-  env: { ...process.env, API_PORT: apiPort },
+  env: {
+    ...process.env,
+    API_PORT: apiPort,
+    // Browsers reach the API through the web app's /api proxy on this machine, which adds
+    // X-Forwarded-For: trust it from loopback only, so sign-in limits count each browser's own address
+    // rather than lumping every browser together under 127.0.0.1. Set the variable to override.
+    CERTFLEET_TRUST_PROXY: process.env.CERTFLEET_TRUST_PROXY ?? "127.0.0.1,::1",
+  },
 });
 children.push(api);
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stopAll(0));

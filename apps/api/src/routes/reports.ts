@@ -9,6 +9,7 @@ import {
 } from "@certfleet/contracts";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Compile } from "typebox/compile";
+import { TimeSlice } from "../lib/time-slice";
 import { ProblemError, schemaIssuesToFieldErrors } from "../problem";
 import { ingestReports } from "../services/ingest";
 import { ingestContext } from "../services/ingest-context";
@@ -78,7 +79,9 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Every item is checked first; the valid ones are then stored together (set-based, one transaction).
       const results: BatchResult["results"] = new Array(request.body.reports.length);
       const valid: { index: number; report: Report }[] = [];
+      const slice = new TimeSlice();
       for (const [index, item] of request.body.reports.entries()) {
+        await slice.yieldIfSpent();
         const problem = checkBatchItem(index, item);
         if (problem) results[index] = { index, status: problem.status, problem: problem.toProblem() };
         else valid.push({ index, report: item as Report });

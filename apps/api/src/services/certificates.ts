@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { Report } from "@certfleet/contracts";
 import {
   CertificateParseError,
@@ -8,6 +7,7 @@ import {
   parseCertificate,
 } from "@certfleet/core";
 import type { Database } from "@certfleet/db";
+import { TimeSlice } from "../lib/time-slice";
 import { ProblemError } from "../problem";
 
 export interface DecodedCertificate {
@@ -56,14 +56,6 @@ export function decodeCertificates(report: Report): DecodedCertificate[] {
   return decoded.map((der) => ({ der, sha256: createHash("sha256").update(der).digest("hex") }));
 }
 
-/**
- * Longest stretch of certificate parsing between two turns of the event loop. Parsing a fresh certificate
- * with extensions costs ~0.8 ms and a batch can carry 64,000 of them: parsed in one go that is ~50 s in
- * which the API answers nothing, health checks included. In slices of 10 ms every other request waits
- * at most about that long for its turn.
- */
-export const PARSE_SLICE_MS = 10;
-
 /** The parse result of every stored certificate among `sha256s`, in one query. */
 export async function loadStoredCertificates(
   db: Database,
@@ -77,34 +69,22 @@ export async function loadStoredCertificates(
   return new Map(stored.map((row) => [row.sha256, row.parsed as unknown as ParsedCertificate]));
 }
 
-/** When the current slice of parsing began; shared by every report of one batch. */
-export interface ParseSlice {
-  startedAt: number;
-}
-
-export function newParseSlice(): ParseSlice {
-  return { startedAt: performance.now() };
-}
-
 /**
  * Parses the certificates of one report that `parsed` does not hold yet, adding them to `parsed` and
- * `fresh` (so a batch parses each distinct certificate once), yielding to the event loop every
- * PARSE_SLICE_MS of the batch's `slice`. Throws 422 naming the field on non-certificates; `parsed`
+ * `fresh` (so a batch parses each distinct certificate once), giving the event loop a turn whenever
+ * the batch's `slice` is spent. Throws 422 naming the field on non-certificates; `parsed`
  * and `fresh` then hold only what did parse.
  */
 export async function parseFreshCertificates(
   decoded: DecodedCertificate[],
   parsed: Map<string, ParsedCertificate>,
   fresh: Map<string, DecodedCertificate>,
-  slice: ParseSlice = newParseSlice(),
+  slice: TimeSlice = new TimeSlice(),
 ): Promise<void> {
   const errors: { field: string; message: string }[] = [];
   for (const [index, item] of decoded.entries()) {
     if (parsed.has(item.sha256)) continue;
-    if (performance.now() - slice.startedAt >= PARSE_SLICE_MS) {
-      await yieldToEventLoop();
-      slice.startedAt = performance.now();
-    }
+    await slice.yieldIfSpent();
     try {
       parsed.set(item.sha256, parseCertificate(item.der));
       fresh.set(item.sha256, item);

@@ -9,13 +9,13 @@ import {
   type ReportingTokens,
 } from "@certfleet/core";
 import type { Database, Prisma } from "@certfleet/db";
+import { TimeSlice } from "../lib/time-slice";
 import { ProblemError } from "../problem";
 import { uniqueViolation } from "../unique-violation";
 import {
   type DecodedCertificate,
   decodeCertificates,
   loadStoredCertificates,
-  newParseSlice,
   parseFreshCertificates,
 } from "./certificates";
 import { recordChangeEvents } from "./change-events";
@@ -168,7 +168,7 @@ async function prepare(
   );
   const freshByHash = new Map<string, DecodedCertificate>();
   const accepted: Prepared[] = [];
-  const slice = newParseSlice();
+  const slice = new TimeSlice();
   for (const [index, report] of reports.entries()) {
     const decoded = decodedLists[index];
     if (!decoded) continue;
@@ -228,6 +228,7 @@ async function writeAll(
 ): Promise<WriteResult> {
   const tokenId = context.token?.id ?? null;
   const reportedBy = context.token ? { tokenId: context.token.id, tokenName: context.token.name } : null;
+  const slice = new TimeSlice();
   await lockHosts(
     tx,
     accepted.map((item) => item.fqdn),
@@ -266,7 +267,7 @@ async function writeAll(
             pending.flatMap(({ item }) => (item.boundSha256 ? [item.boundSha256] : [])),
             OTHER_HOSTS_LIMIT + 1,
           );
-    const roundItems = evaluateRound(pending, hosts, boundNow, groupIds, settings);
+    const roundItems = await evaluateRound(pending, hosts, boundNow, groupIds, settings, slice);
     // Hosts created by this round have no renewal task yet: no need to look for one.
     const existedBefore = new Set(roundItems.flatMap((item) => (item.hostId === null ? [] : [item.hostId])));
     await writeRound(tx, roundItems, now, tokenId);
@@ -337,13 +338,14 @@ function rounds(accepted: Prepared[]): number[][] {
  * certificate: read once for the round (`boundNow`), then adjusted for the reports before each one in the round,
  * so the outcome is the one posting them one by one would give.
  */
-function evaluateRound(
+async function evaluateRound(
   pending: { item: Prepared }[],
   hosts: Map<string, KnownHost>,
   boundNow: Map<string, string[]>,
   groupIds: Map<string, number>,
   settings: EvaluationSettings,
-): RoundItem[] {
+  slice: TimeSlice,
+): Promise<RoundItem[]> {
   const withBound = pending.map(({ item }) => {
     const known = hosts.get(item.fqdn);
     const newest = !known?.lastReportAt || item.collectedAt >= known.lastReportAt;
@@ -352,7 +354,10 @@ function evaluateRound(
   // fqdn → the certificate it is bound to now, for hosts this round re-binds.
   const movedTo = new Map<string, string | null>();
 
-  return withBound.map(({ item, known, newest, boundSha }): RoundItem => {
+  const evaluated: RoundItem[] = [];
+  for (const { item, known, newest, boundSha } of withBound) {
+    // Evaluating 1,000 hosts takes a few hundred ms: other requests get their turns meanwhile.
+    await slice.yieldIfSpent();
     let others: string[] = [];
     if (boundSha) {
       const stillBound = (boundNow.get(boundSha) ?? []).filter(
@@ -380,7 +385,7 @@ function evaluateRound(
       reportingTokens: item.reportingTokens,
     });
     const group = report.host.managementGroup;
-    return {
+    evaluated.push({
       report,
       fqdn,
       collectedAt,
@@ -389,8 +394,9 @@ function evaluateRound(
       managementGroupId: group ? (groupIds.get(group) ?? null) : null,
       hostId: known?.id ?? null,
       newest,
-    };
-  });
+    });
+  }
+  return evaluated;
 }
 
 function renewalState(item: RoundItem) {
