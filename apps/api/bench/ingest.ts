@@ -47,7 +47,7 @@ async function main() {
     LOG_LEVEL: "silent",
     CERTFLEET_JOBS: "false",
     // One bench token sends the whole fleet: the per-token budget would cap it at 2,000 reports/s.
-    CERTFLEET_TOKEN_REPORTS_PER_MINUTE: "1000000000",
+    CERTFLEET_TOKEN_REPORTS_PER_MINUTE: "100000000",
   });
   await migrateDatabase(database.url);
   const db = createDatabaseClient(database.url, config.databasePoolSize);
