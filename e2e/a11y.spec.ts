@@ -16,7 +16,7 @@ for (const scheme of schemes) {
     test.use({ colorScheme: scheme });
 
     test(`every page passes axe (no serious or critical violations)`, async ({ page, request }, testInfo) => {
-      // Sixteen pages, each loaded, settled and scanned: the default 60 s is per test, not per page,
+      // Seventeen pages, each loaded, settled and scanned: the default 60 s is per test, not per page,
       // and a busy 2-core machine once ran out of it on page 13.
       test.setTimeout(180_000);
       const host = await apiGet<HostDetail>(request, `/api/v1/hosts/${fqdnOf("agent08")}`);
@@ -36,6 +36,7 @@ for (const scheme of schemes) {
         ["task", `/tasks/${task.id}`],
         ["admin users", "/admin/users"],
         ["admin tokens", "/admin/tokens"],
+        ["trust anchors", "/admin/trust-anchors"],
         ["settings", "/admin/settings"],
         ["notifications", "/admin/notifications"],
         ["reports", "/reports"],
