@@ -99,20 +99,3 @@ export async function parseFreshCertificates(
   }
   if (errors.length) throw new ProblemError(422, "Invalid certificate", errors[0]?.message, errors);
 }
-
-/**
- * Parsed form of each distinct certificate: from the database when seen before (parsing with
- * extensions costs ~1 ms each), else parsed now, in slices. Throws 422 naming the field on non-certificates.
- */
-export async function resolveCertificates(
-  db: Database,
-  decoded: DecodedCertificate[],
-): Promise<{ parsed: Map<string, ParsedCertificate>; fresh: Map<string, DecodedCertificate> }> {
-  const parsed = await loadStoredCertificates(
-    db,
-    decoded.map((item) => item.sha256),
-  );
-  const fresh = new Map<string, DecodedCertificate>();
-  await parseFreshCertificates(decoded, parsed, fresh);
-  return { parsed, fresh };
-}

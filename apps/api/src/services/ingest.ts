@@ -62,19 +62,6 @@ const TRANSACTION = { maxWait: 10_000, timeout: 120_000 } as const;
  */
 const RETRYABLE_CONFLICT = /\b(Report_hostId_collectedAt_key|Host_fqdn_key)\b/;
 
-/** Evaluates one collector report with the SCOM rules and stores it: a batch of one. */
-export async function ingestReport(
-  db: Database,
-  report: Report,
-  settings: EvaluationSettings,
-  context: IngestContext,
-): Promise<IngestOutcome> {
-  const [item] = await ingestReports(db, [report], settings, context);
-  if (!item) throw new Error("ingest answered nothing for one report");
-  if (!item.ok) throw item.problem;
-  return item.outcome;
-}
-
 /**
  * Evaluates and stores contract-valid reports, set-based: every distinct certificate is decoded and
  * parsed once, and all reports are written in one transaction with one round of statements (more only

@@ -23,19 +23,9 @@ function displayName(token: TokenRow, clash: boolean): string {
   return clash ? `${token.name} (#${token.id})` : token.name;
 }
 
-/** The other tokens that reported this host within a day of `collectedAt`; undefined without a token. */
-export async function reportingTokensFor(
-  db: Database,
-  fqdn: string,
-  collectedAt: Date,
-  token: IngestToken | null,
-): Promise<ReportingTokens | undefined> {
-  const [tokens] = await reportingTokensForMany(db, [{ fqdn, collectedAt }], token);
-  return tokens;
-}
-
 /**
- * The same for many reports of one request (a batch) in one statement: one answer per item, in order.
+ * The other tokens that reported each host within a day of its report's `collectedAt` (undefined
+ * without a token), for every report of one request in one statement: one answer per item, in order.
  * Hosts are matched by their stored (normalised) FQDN.
  */
 export async function reportingTokensForMany(
