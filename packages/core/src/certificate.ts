@@ -1,20 +1,11 @@
-// @peculiar/x509 uses decorators that need the Reflect metadata API; it must be loaded first.
-import "reflect-metadata";
 import { createHash } from "node:crypto";
-import {
-  BasicConstraintsExtension,
-  ExtendedKeyUsageExtension,
-  type Extension,
-  KeyUsagesExtension,
-  SubjectAlternativeNameExtension,
-  X509Certificate,
-} from "@peculiar/x509";
 import { readCertificateStructure } from "./certificate-structure";
 import { assertDerWithinLimits } from "./der";
 import { OID } from "./oids";
 import { detectPrivateKeyMaterial } from "./private-key";
 import { readTemplateInfo } from "./template";
 import type { ParsedCertificate } from "./types";
+import { readDnsNames, readExtendedKeyUsages, readIsCa, readWindowsKeyUsage } from "./x509-extensions";
 
 export { detectPrivateKeyMaterial, type PrivateKeyMaterial } from "./private-key";
 
@@ -32,27 +23,8 @@ export class CertificateParseError extends Error {
   }
 }
 
-/**
- * X.509 KeyUsage bit n (RFC 5280: digitalSignature = bit 0) is the n-th most significant bit of the
- * BIT STRING. @peculiar/x509 numbers them from the least significant end (digitalSignature = 1,
- * nonRepudiation = 2, keyEncipherment = 4 ... decipherOnly = 256); Windows shows the octets as they are
- * encoded (digitalSignature = 0x80, keyEncipherment = 0x20, decipherOnly = 0x8000), which is what the
- * seed's "KeyUsage = 0xf0" and SCOM's messages use.
- */
-export function windowsKeyUsageFromX509Flags(flags: number): number {
-  let windows = 0;
-  for (let bit = 0; bit < 8; bit++) if (flags & (1 << bit)) windows |= 0x80 >> bit;
-  if (flags & (1 << 8)) windows |= 0x8000; // decipherOnly: first bit of the second octet
-  return windows;
-}
-
 function digest(algorithm: "sha256" | "sha1", der: Uint8Array): string {
   return createHash(algorithm).update(der).digest("hex");
-}
-
-function extensionValue(extensions: Extension[], oid: string): Uint8Array | null {
-  const found = extensions.find((e) => e.type === oid);
-  return found ? new Uint8Array(found.value) : null;
 }
 
 function looksLikePem(der: Uint8Array): boolean {
@@ -74,32 +46,6 @@ function refuseNonCertificates(der: Uint8Array): void {
   }
 }
 
-/** Reads the parts @peculiar/x509 is good at: names, dates and the standard extensions. */
-function readWithX509(der: Uint8Array) {
-  const cert = new X509Certificate(der);
-  const extensions = cert.extensions;
-  const san = cert.getExtension(SubjectAlternativeNameExtension);
-  const eku = cert.getExtension(ExtendedKeyUsageExtension);
-  const keyUsage = cert.getExtension(KeyUsagesExtension);
-  const basic = cert.getExtension(BasicConstraintsExtension);
-  return {
-    subject: cert.subject,
-    subjectCommonName: cert.subjectName.getField("CN")[0] ?? null,
-    issuer: cert.issuer,
-    dnsNames: san ? san.names.toJSON().flatMap((n) => (n.type === "dns" ? [n.value] : [])) : [],
-    notBefore: cert.notBefore.toISOString(),
-    notAfter: cert.notAfter.toISOString(),
-    // Array.from: x509 returns an Array subclass, and ParsedCertificate must be plain JSON data.
-    extendedKeyUsages: eku ? Array.from(eku.usages, String) : null,
-    keyUsage: keyUsage ? windowsKeyUsageFromX509Flags(keyUsage.usages) : null,
-    isCa: basic?.ca ?? false,
-    template: readTemplateInfo(
-      extensionValue(extensions, OID.msCertificateTemplate),
-      extensionValue(extensions, OID.msEnrollCertType),
-    ),
-  };
-}
-
 /**
  * Parses one DER X.509 certificate into the plain data certfleet stores and evaluates. Pure: no clock, no
  * I/O (node:crypto only hashes). Throws CertificateParseError for anything else, private keys included.
@@ -110,25 +56,28 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     // Before any full ASN.1 parse: a 40 KB OID in a name would otherwise be parsed and stored as text.
     assertDerWithinLimits(der);
     const structure = readCertificateStructure(der);
-    const fields = readWithX509(der);
+    const extensions = structure.extensions;
     return {
       sha256: digest("sha256", der).toLowerCase(),
       thumbprint: digest("sha1", der).toUpperCase(),
       serialNumber: structure.serialHex,
-      subject: fields.subject,
-      subjectCommonName: fields.subjectCommonName,
-      issuer: fields.issuer,
-      dnsNames: fields.dnsNames,
-      notBefore: fields.notBefore,
-      notAfter: fields.notAfter,
+      subject: structure.subject.text,
+      subjectCommonName: structure.subject.commonName,
+      issuer: structure.issuer.text,
+      dnsNames: readDnsNames(extensions.get(OID.subjectAltName)),
+      notBefore: structure.notBefore,
+      notAfter: structure.notAfter,
       publicKeyAlgorithm: structure.publicKeyAlgorithm,
       publicKeySize: structure.publicKeySize,
       signatureAlgorithm: structure.signatureAlgorithm,
       signatureHash: structure.signatureHash,
-      extendedKeyUsages: fields.extendedKeyUsages,
-      keyUsage: fields.keyUsage,
-      isCa: fields.isCa,
-      template: fields.template,
+      extendedKeyUsages: readExtendedKeyUsages(extensions.get(OID.extKeyUsage)),
+      keyUsage: readWindowsKeyUsage(extensions.get(OID.keyUsage)),
+      isCa: readIsCa(extensions.get(OID.basicConstraints)),
+      template: readTemplateInfo(
+        extensions.get(OID.msCertificateTemplate) ?? null,
+        extensions.get(OID.msEnrollCertType) ?? null,
+      ),
     };
   } catch (error) {
     if (error instanceof CertificateParseError) throw error;

@@ -1,6 +1,3 @@
-// @peculiar/x509 (loaded by ./certificate) needs the Reflect metadata API before it is imported.
-import "reflect-metadata";
-
 export { decodeWrappedBase64 } from "./base64";
 export { findBoundCertificate, hashNamesCertificate } from "./binding";
 export {
@@ -9,7 +6,6 @@ export {
   detectPrivateKeyMaterial,
   type PrivateKeyMaterial,
   parseCertificate,
-  windowsKeyUsageFromX509Flags,
 } from "./certificate";
 export { type ChainVerdict, verifyChain } from "./chain-verify";
 export { canonicalJson, compareCodePoints } from "./compliance/canonical";

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseCertificate, windowsKeyUsageFromX509Flags } from "../src/index";
+import { parseCertificate } from "../src/index";
 import {
   createCa,
   createLeaf,
@@ -39,12 +39,18 @@ describe("parseCertificate: key usage as Windows shows it", () => {
     expect(parseCertificate(await leaf({ keyUsage: usage })).keyUsage).toBe(0xf0);
   });
 
-  it("maps every flag: keyAgreement 0x08, keyCertSign 0x04, cRLSign 0x02, encipherOnly 0x01, decipherOnly 0x8000", () => {
-    expect(windowsKeyUsageFromX509Flags(KU.keyAgreement)).toBe(0x08);
-    expect(windowsKeyUsageFromX509Flags(KU.keyCertSign)).toBe(0x04);
-    expect(windowsKeyUsageFromX509Flags(KU.cRLSign)).toBe(0x02);
-    expect(windowsKeyUsageFromX509Flags(KU.encipherOnly)).toBe(0x01);
-    expect(windowsKeyUsageFromX509Flags(KU.decipherOnly)).toBe(0x8000);
+  it.each([
+    ["keyAgreement", KU.keyAgreement, 0x08],
+    ["keyCertSign", KU.keyCertSign, 0x04],
+    ["cRLSign", KU.cRLSign, 0x02],
+    ["encipherOnly", KU.encipherOnly, 0x01],
+    ["decipherOnly (the second octet's first bit)", KU.decipherOnly, 0x8000],
+    ["decipherOnly | digitalSignature", KU.decipherOnly | KU.digitalSignature, 0x8080],
+  ])("maps %s to Windows' 0x%s", async (_name, flags, windows) => {
+    expect(parseCertificate(await leaf({ keyUsage: flags })).keyUsage).toBe(windows);
+  });
+
+  it("a CA's keyCertSign | cRLSign is 0x06", () => {
     expect(parseCertificate(ca.der).keyUsage).toBe(0x06);
   });
 
