@@ -2,7 +2,7 @@ import type { StreamMessage } from "@certfleet/contracts";
 import type { Database } from "@certfleet/db";
 import type { FastifyBaseLogger } from "fastify";
 import pg from "pg";
-import { CHANGE_CHANNEL } from "./change-events";
+import { CHANGE_CHANNEL, TOKEN_CHANNEL } from "./change-events";
 import type { EstateClock } from "./estate/filters";
 import { hostItemsByIds } from "./estate/hosts";
 
@@ -41,6 +41,7 @@ export class ChangeHub {
   private stopped = false;
   private timers: NodeJS.Timeout[] = [];
   private readonly changeListeners = new Set<() => void>();
+  private readonly tokenListeners = new Set<() => void>();
 
   constructor(
     private readonly db: Database,
@@ -100,6 +101,15 @@ export class ChangeHub {
     return () => this.changeListeners.delete(listener);
   }
 
+  /**
+   * Called when any instance changed collector tokens (TOKEN_CHANNEL), and whenever the listener
+   * (re)connects, since a notification sent while it was away is lost.
+   */
+  onTokensChanged(listener: () => void): () => void {
+    this.tokenListeners.add(listener);
+    return () => this.tokenListeners.delete(listener);
+  }
+
   get clientCount(): number {
     return this.clients.size;
   }
@@ -123,12 +133,15 @@ export class ChangeHub {
       void listener.end().catch(() => {});
       this.reconnect(1);
     };
-    listener.on("notification", () => this.scheduleDrain());
+    listener.on("notification", (message) => {
+      if (message.channel === TOKEN_CHANNEL) this.tokensChanged();
+      else this.scheduleDrain();
+    });
     listener.on("error", onLost);
     listener.on("end", () => onLost(new Error("connection ended")));
     try {
       await listener.connect();
-      await listener.query(`LISTEN ${CHANGE_CHANNEL}`);
+      await listener.query(`LISTEN ${CHANGE_CHANNEL}; LISTEN ${TOKEN_CHANNEL}`);
       if (!this.initialised) {
         this.lastId = await this.headId();
         this.initialised = true;
@@ -136,6 +149,7 @@ export class ChangeHub {
       if (lost || this.stopped) return;
       this.listener = listener;
       // Anything committed while we were not listening.
+      this.tokensChanged();
       this.scheduleDrain();
     } catch (error) {
       if (lost) return;
@@ -144,6 +158,10 @@ export class ChangeHub {
       await listener.end().catch(() => {});
       this.reconnect(attempt + 1);
     }
+  }
+
+  private tokensChanged(): void {
+    for (const listener of this.tokenListeners) listener();
   }
 
   private reconnect(attempt: number): void {
