@@ -1,6 +1,7 @@
 export {
   createDatabaseClient,
   type Database,
+  databasePool,
   type DatabaseClientOptions,
   type DatabaseTimeouts,
   DEFAULT_DATABASE_TIMEOUTS,
