@@ -1,10 +1,10 @@
 export {
   createDatabaseClient,
   type Database,
-  databasePool,
   type DatabaseClientOptions,
   type DatabaseTimeouts,
   DEFAULT_DATABASE_TIMEOUTS,
+  databasePool,
 } from "./client";
 export type { EmbeddedPostgresOptions, RunningEmbeddedPostgres } from "./embedded";
 export { createDatabaseIfMissing, quoteIdentifier, startEmbeddedPostgres } from "./embedded";

@@ -30,8 +30,8 @@ import {
   writeRound,
 } from "./host-state";
 import type { IngestContext } from "./ingest-context";
-import { evaluationTime, refuseFutureReport } from "./report-clock";
 import { ingestTransaction, rawQueries } from "./raw-sql";
+import { evaluationTime, refuseFutureReport } from "./report-clock";
 import { applyRenewalDecisions } from "./tasks/renewal-on-report";
 import { assertReportInScope } from "./token-scope";
 import { recordTokenPairs, reportingTokensForMany } from "./token-sightings";
