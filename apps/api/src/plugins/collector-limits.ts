@@ -23,8 +23,7 @@ function reportsIn(body: unknown): number {
 /**
  * What every collector route does before its body is validated: spend the token's per-minute report
  * budget (429 with Retry-After when it is spent; shared by every instance through Postgres, reserved in
- * leases: TokenBudgetLeases), and bring
- * the trust anchors the evaluation checks chains against up to date.
+ * leases: TokenBudgetLeases), and bring the trust anchors the evaluation checks chains against up to date.
  */
 export default fp(
   async function collectorLimitsPlugin(app: FastifyInstance) {
