@@ -25,6 +25,7 @@ import { loadConfig } from "../src/config";
 import { ensureCollectorToken } from "../src/services/tokens";
 import { freePort } from "../test/support/global-setup";
 import { createFleet, type Fleet, hostName } from "./ingest-fleet";
+import { postgresCpuMs, postmasterPid } from "./postgres-cpu";
 import type { SinglesJob, SinglesResult } from "./single-collectors";
 import { provisionDatabase } from "./support";
 
@@ -90,14 +91,15 @@ async function main() {
     ]);
 
     // (c) single reports from concurrent collectors
-    const single = await timeSingles(base, token, fleet, new Date(Date.now() - DAY));
+    const single = await timeSingles(base, token, fleet, new Date(Date.now() - DAY), database.url);
     rows.push([
       `(c) ${format(SINGLE)} single POST /api/v1/reports, ${COLLECTORS} concurrent collectors`,
       `${single.seconds.toFixed(1)} s`,
       `${format(Math.round(SINGLE / single.seconds))} reports/s`,
       `${single.cpuMsPerReport.toFixed(2)} ms`,
       `p50 ${single.p50.toFixed(1)} ms, p99 ${single.p99.toFixed(1)} ms (goal p99 ≤ 50 ms); ` +
-        `server only (collectors in a child process: ${single.clientCpuMsPerReport.toFixed(2)} ms CPU per post)`,
+        `server only (collectors in a child process: ${single.clientCpuMsPerReport.toFixed(2)} ms CPU per post; ` +
+        `Postgres: ${single.postgresCpuMsPerReport === null ? "not local" : `${single.postgresCpuMsPerReport.toFixed(2)} ms`} per report)`,
     ]);
 
     const [hosts, reports] = [await db.host.count(), await db.report.count()];
@@ -148,7 +150,13 @@ async function timeBatches(base: string, token: string, fleet: Fleet, collectedA
  * SINGLE posts of one report each (distinct known hosts), COLLECTORS at a time; latency per post. The
  * collectors run in a child process (single-collectors.ts), so the CPU column is the API server's alone.
  */
-async function timeSingles(base: string, token: string, fleet: Fleet, collectedAt: Date) {
+async function timeSingles(
+  base: string,
+  token: string,
+  fleet: Fleet,
+  collectedAt: Date,
+  databaseUrl: string,
+) {
   // More posts than hosts: each pass over the hosts is a second later (a new report, not a replay).
   const bodies = Array.from({ length: SINGLE }, (_, n) =>
     JSON.stringify(fleet.report(n % HOSTS, new Date(collectedAt.getTime() + Math.floor(n / HOSTS) * 1000))),
@@ -158,16 +166,27 @@ async function timeSingles(base: string, token: string, fleet: Fleet, collectedA
   );
   const job: SinglesJob = { url: base, token, collectors: COLLECTORS, warm, bodies };
   const child = fork(fileURLToPath(new URL("./single-collectors.ts", import.meta.url)));
+  const postmaster = await postmasterPid(databaseUrl);
   let cpu = process.cpuUsage();
+  let postgresBefore: number | null = null;
   const result = await new Promise<SinglesResult>((resolve, reject) => {
     child.on("message", (message: { type: string; result?: SinglesResult }) => {
-      if (message.type === "started") cpu = process.cpuUsage();
+      if (message.type === "ready") {
+        void postgresCpuMs(postmaster).then((ms) => {
+          postgresBefore = ms;
+          cpu = process.cpuUsage();
+          child.send("go");
+        });
+      }
       if (message.type === "done" && message.result) resolve(message.result);
     });
     child.on("exit", (code) => reject(new Error(`the collectors' process exited with ${code}`)));
     child.send(job);
   });
   const serverCpuMs = cpuMs(cpu);
+  const postgresAfter = await postgresCpuMs(postmaster);
+  const postgresCpuMsPerReport =
+    postgresBefore === null || postgresAfter === null ? null : (postgresAfter - postgresBefore) / SINGLE;
   const sorted = result.durations.sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
   return {
@@ -176,6 +195,7 @@ async function timeSingles(base: string, token: string, fleet: Fleet, collectedA
     p99: at(0.99),
     cpuMsPerReport: serverCpuMs / SINGLE,
     clientCpuMsPerReport: result.clientCpuMs / SINGLE,
+    postgresCpuMsPerReport,
   };
 }
 

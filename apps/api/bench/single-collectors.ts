@@ -2,8 +2,8 @@
  * The collectors of bench row (c), in a process of their own (forked by ingest.ts): on a real estate they
  * run on other machines, and in the API's process their HTTP client (undici fetch cost ~0.7 ms of CPU per
  * post) was counted as the API's. Plain node:http with keep-alive, one connection per collector.
- * Protocol over IPC: the parent sends a SinglesJob; the child answers "started" when the clock starts and
- * then a SinglesResult.
+ * Protocol over IPC: the parent sends a SinglesJob; the child warms up and answers "ready"; the parent
+ * reads its CPU counters and answers "go"; the child runs the clock and answers "done" with a SinglesResult.
  */
 import http from "node:http";
 
@@ -55,7 +55,10 @@ async function run(job: SinglesJob): Promise<SinglesResult> {
   const bodies = job.bodies.map((body) => Buffer.from(body));
   const durations: number[] = [];
   let next = 0;
-  process.send?.({ type: "started" });
+  await new Promise<void>((resolve) => {
+    process.once("message", () => resolve());
+    process.send?.({ type: "ready" });
+  });
   const cpu = process.cpuUsage();
   const started = performance.now();
   const collector = async () => {
