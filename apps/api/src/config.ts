@@ -40,6 +40,11 @@ export interface Config {
    * counts its items), so one busy or runaway collector cannot take the ingest capacity of the others.
    */
   tokenReportsPerMinute: number;
+  /**
+   * How long a verified collector token is trusted without asking the database again: the bound on how
+   * late a revocation takes effect when the change notification does not arrive (0: no cache).
+   */
+  collectorTokenCacheMs: number;
   auth: AuthConfig;
   notifications: NotificationsConfig;
 }
@@ -124,6 +129,7 @@ export function loadConfig(env: Env = process.env): Config {
     jobs: boolean(env, "CERTFLEET_JOBS", true),
     // At least one full batch (1,000 reports), so every batch fits into an empty window.
     tokenReportsPerMinute: integer(env, "CERTFLEET_TOKEN_REPORTS_PER_MINUTE", 120_000, 1000, 100_000_000),
+    collectorTokenCacheMs: 1000 * integer(env, "CERTFLEET_COLLECTOR_TOKEN_CACHE_SECONDS", 5, 0, 60),
     auth: {
       bootstrapAdmin: bootstrapAdmin(env),
       sessionHours: integer(env, "CERTFLEET_SESSION_HOURS", 12, 1, 24 * 30),

@@ -120,4 +120,55 @@ describe("per-token report budget", () => {
     });
     expect(response.statusCode, response.body).toBe(201);
   });
+
+  it("reserves the budget in leases: a busy token costs a statement per lease, not per report", async () => {
+    const token = await createToken("leasing collector");
+    const bucket = () => t.db.collectorTokenBudget.findUniqueOrThrow({ where: { tokenId: token.id } });
+    const sendSingles = async (count: number, from: number) => {
+      for (let n = from; n < from + count; n++) {
+        const response = await t.app.inject({
+          method: "POST",
+          url: "/api/v1/reports",
+          headers: { authorization: `Bearer ${token.token}` },
+          payload: await healthyReport(`ag${n}.lease.contoso.com`),
+        });
+        expect(response.statusCode, response.body).toBe(201);
+      }
+    };
+    // The first lease is the report itself; then 2, 4, 8, and 10 (1% of the 1,000 a minute) at most.
+    await sendSingles(1, 0);
+    expect((await bucket()).count).toBe(1);
+    await sendSingles(2, 1);
+    expect((await bucket()).count).toBe(3);
+    await sendSingles(6, 3);
+    // 1 + 2 + 4 reserved for the first 7 reports, then a lease of 8 for the 8th and 9th.
+    expect((await bucket()).count).toBe(15);
+  });
+
+  it("never lets a token past its budget when two instances lease from it at once", async () => {
+    const token = await createToken("racing collector");
+    // Batches of 5 (invalid, so cheap) are smaller than a lease and so go through the leases.
+    const send = (app: FastifyInstance) =>
+      app.inject({
+        method: "POST",
+        url: "/api/v1/reports/batch",
+        headers: { authorization: `Bearer ${token.token}` },
+        payload: { reports: Array.from({ length: 5 }, () => ({})) },
+      });
+    let allowed = 0;
+    let refusedInARow = 0;
+    while (refusedInARow < 4) {
+      const answers = await Promise.all([send(t.app), send(other.app), send(t.app), send(other.app)]);
+      for (const answer of answers) expect([200, 429]).toContain(answer.statusCode);
+      const passed = answers.filter((answer) => answer.statusCode === 200).length;
+      allowed += passed * 5;
+      refusedInARow = passed === 0 ? refusedInARow + 1 : 0;
+    }
+    expect(allowed).toBeLessThanOrEqual(LIMIT);
+    // Unused leases of both instances (at most 10 reports each) are all that may go unspent.
+    expect(allowed).toBeGreaterThanOrEqual(LIMIT - 2 * 10);
+    expect(
+      (await t.db.collectorTokenBudget.findUniqueOrThrow({ where: { tokenId: token.id } })).count,
+    ).toBeLessThanOrEqual(LIMIT);
+  });
 });

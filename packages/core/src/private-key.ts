@@ -23,6 +23,9 @@ const MAX_DEPTH = 2;
 export const MAX_DECODED_TEXT_LENGTH = 65_536;
 
 function parseDer(bytes: Uint8Array): DerNode | null {
+  // Every string of a report that happens to be valid base64 (serials, hashes) gets here: most are not
+  // a SEQUENCE at all, and answering that without a thrown DerError keeps the scan cheap.
+  if (bytes[0] !== TAG.SEQUENCE) return null;
   try {
     const node = readNode(bytes, 0);
     return node.tag === TAG.SEQUENCE ? node : null;

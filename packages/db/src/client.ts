@@ -1,5 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import type pg from "pg";
+import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
 
 export type Database = PrismaClient;
@@ -40,7 +40,7 @@ export interface DatabaseClientOptions extends Partial<DatabaseTimeouts> {
 export function createDatabaseClient(url: string, options: number | DatabaseClientOptions = {}): Database {
   const { poolSize = 10, ...overrides } = typeof options === "number" ? { poolSize: options } : options;
   const timeouts = { ...DEFAULT_DATABASE_TIMEOUTS, ...definedOnly(overrides) };
-  const adapter = new PrismaPgReleasingBrokenTransactions({
+  const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     connectionTimeoutMillis: timeouts.connectTimeoutMs,
@@ -51,7 +51,21 @@ export function createDatabaseClient(url: string, options: number | DatabaseClie
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
   });
-  return new PrismaClient({ adapter });
+  // The pool is ours so that hot paths can also use it directly (databasePool); $disconnect ends it.
+  const adapter = new PrismaPgReleasingBrokenTransactions(pool, { disposeExternalPool: true });
+  const db = new PrismaClient({ adapter });
+  pools.set(db, pool);
+  return db;
+}
+
+const pools = new WeakMap<Database, pg.Pool>();
+
+/**
+ * The pg pool under a client made by createDatabaseClient (the same connections, timeouts and
+ * limits), for the few hot paths where a statement through Prisma costs several times its SQL.
+ */
+export function databasePool(db: Database): pg.Pool | null {
+  return pools.get(db) ?? null;
 }
 
 function definedOnly(values: Partial<DatabaseTimeouts>): Partial<DatabaseTimeouts> {

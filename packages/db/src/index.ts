@@ -4,6 +4,7 @@ export {
   type DatabaseClientOptions,
   type DatabaseTimeouts,
   DEFAULT_DATABASE_TIMEOUTS,
+  databasePool,
 } from "./client";
 export type { EmbeddedPostgresOptions, RunningEmbeddedPostgres } from "./embedded";
 export { createDatabaseIfMissing, quoteIdentifier, startEmbeddedPostgres } from "./embedded";

@@ -14,7 +14,7 @@ import {
 } from "../services/auth/sessions";
 import type { IngestToken } from "../services/ingest-context";
 import { pruneRateLimitBuckets } from "../services/rate-limit-store";
-import { verifyCollectorToken } from "../services/tokens";
+import { CollectorTokenCache } from "../services/token-cache";
 
 /**
  * Who may call a route. Every route declares one in `config.access`; a route without it stops the
@@ -37,6 +37,8 @@ declare module "fastify" {
   interface FastifyInstance {
     /** onRequest hook for collector routes: a live collector bearer token or 401. */
     requireCollector: (request: FastifyRequest) => Promise<void>;
+    /** Live collector tokens, cached briefly; invalidate after changing a token. */
+    collectorTokens: CollectorTokenCache;
     /** Every route and who may call it, in registration order (the route × role test walks it). */
     routePolicies: RoutePolicy[];
   }
@@ -83,6 +85,9 @@ export default fp(
       cookieOpts: { path: "/", httpOnly: true, sameSite: "strict", secure: app.config.auth.cookieSecure },
     });
 
+    const collectorTokens = new CollectorTokenCache(app.db, app.config.collectorTokenCacheMs);
+    app.decorate("collectorTokens", collectorTokens);
+
     app.decorate("requireCollector", async (request: FastifyRequest) => {
       const token = bearerToken(request);
       if (!token) {
@@ -92,7 +97,7 @@ export default fp(
           "Send Authorization: Bearer <collector token>.",
         );
       }
-      const collector = await verifyCollectorToken(app.db, token);
+      const collector = await collectorTokens.verify(token);
       if (collector === null) {
         throw new ProblemError(401, "Invalid collector token", "The token is unknown or has been revoked.");
       }

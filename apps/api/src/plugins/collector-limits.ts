@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { ProblemError } from "../problem";
 import type { SingleFlight } from "../services/single-flight";
-import { takeReportBudget } from "../services/token-rate-limit";
+import { TokenBudgetLeases } from "../services/token-budget-leases";
 import { trustAnchorCache } from "../services/trust-anchors";
 
 declare module "fastify" {
@@ -22,23 +22,19 @@ function reportsIn(body: unknown): number {
 
 /**
  * What every collector route does before its body is validated: spend the token's per-minute report
- * budget (429 with Retry-After when it is spent; shared by every instance through Postgres), and bring
- * the trust anchors the evaluation checks chains against up to date.
+ * budget (429 with Retry-After when it is spent; shared by every instance through Postgres, reserved in
+ * leases: TokenBudgetLeases), and bring the trust anchors the evaluation checks chains against up to date.
  */
 export default fp(
   async function collectorLimitsPlugin(app: FastifyInstance) {
     const anchors = trustAnchorCache(app.db);
+    const budgets = new TokenBudgetLeases(app.db, app.config.tokenReportsPerMinute);
     app.decorate("trustAnchors", anchors);
 
     app.addHook("preValidation", async (request: FastifyRequest, reply: FastifyReply) => {
       const token = request.collectorToken;
       if (request.routeOptions.config.access !== "collector" || !token) return;
-      const answer = await takeReportBudget(
-        app.db,
-        token.id,
-        reportsIn(request.body),
-        app.config.tokenReportsPerMinute,
-      );
+      const answer = await budgets.take(token.id, reportsIn(request.body));
       if (!answer.allowed) {
         reply.header("retry-after", String(answer.retryAfterSeconds));
         throw new ProblemError(

@@ -38,6 +38,8 @@ export default fp(
     });
     const hub = new ChangeHub(app.db, options.databaseUrl, app.estateClock, app.log);
     app.decorate("changeHub", hub);
+    // Another instance revoked or changed a collector token: check tokens against the database again.
+    hub.onTokensChanged(app.collectorTokens.invalidate);
     app.addHook("onReady", () => hub.start());
     app.addHook("onClose", () => hub.stop());
 

@@ -63,7 +63,17 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: CollectorTokenSchema, 404: ProblemSchema, 422: ProblemSchema, ...errors },
       },
     },
-    async (request) => updateCollectorToken(app.db, auditActor(request), request.params.id, request.body),
+    async (request) => {
+      const updated = await updateCollectorToken(
+        app.db,
+        auditActor(request),
+        request.params.id,
+        request.body,
+      );
+      // In force here at once; other instances drop theirs on the NOTIFY (or within the cache's age).
+      app.collectorTokens.invalidate();
+      return updated;
+    },
   );
 
   app.post(
@@ -77,7 +87,11 @@ const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: CollectorTokenSchema, 404: ProblemSchema, ...errors },
       },
     },
-    async (request) => revokeCollectorToken(app.db, auditActor(request), request.params.id),
+    async (request) => {
+      const revoked = await revokeCollectorToken(app.db, auditActor(request), request.params.id);
+      app.collectorTokens.invalidate();
+      return revoked;
+    },
   );
 };
 

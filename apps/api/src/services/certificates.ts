@@ -58,7 +58,7 @@ export function decodeCertificates(report: Report): DecodedCertificate[] {
 
 /** The parse result of every stored certificate among `sha256s`, in one query. */
 export async function loadStoredCertificates(
-  db: Database,
+  db: Pick<Database, "$queryRaw">,
   sha256s: Iterable<string>,
 ): Promise<Map<string, ParsedCertificate>> {
   const distinct = [...new Set(sha256s)];

@@ -4,6 +4,17 @@ import type { Prisma } from "@certfleet/db";
 export const CHANGE_CHANNEL = "certfleet_changes";
 
 /**
+ * The NOTIFY channel of collector-token changes (revoked, renamed, scope changed). Sent inside the
+ * changing transaction, so every instance hears it on commit and drops its cached tokens.
+ */
+export const TOKEN_CHANNEL = "certfleet_tokens";
+
+/** Tells every instance, on commit, that collector tokens changed (see CollectorTokenCache). */
+export async function notifyTokensChanged(tx: Prisma.TransactionClient): Promise<void> {
+  await tx.$queryRaw`SELECT pg_notify(${TOKEN_CHANNEL}, '')::text AS notified`;
+}
+
+/**
  * Appends a host.updated (or task.updated) event in the caller's transaction and notifies every
  * instance on commit. No lock: concurrent transactions may commit their events out of id order
  * (id 11 visible before id 10), and the reader (ChangeHub) copes with that — it only moves past a

@@ -2,14 +2,22 @@ import type { StreamMessage } from "@certfleet/contracts";
 import type { Database } from "@certfleet/db";
 import type { FastifyBaseLogger } from "fastify";
 import pg from "pg";
-import { CHANGE_CHANNEL } from "./change-events";
+import { CHANGE_CHANNEL, TOKEN_CHANNEL } from "./change-events";
 import type { EstateClock } from "./estate/filters";
 import { hostItemsByIds } from "./estate/hosts";
+import { rawQueries } from "./raw-sql";
 
 export interface StreamClient {
   send: (message: StreamMessage) => void;
   /** Id of the last event this client has been sent (or told about in hello). */
   lastSent: number;
+}
+
+interface ChangeEventRow {
+  id: bigint;
+  createdAt: Date;
+  hostId: number;
+  taskId: number | null;
 }
 
 /** A client further behind than this refetches everything instead of replaying events. */
@@ -41,6 +49,7 @@ export class ChangeHub {
   private stopped = false;
   private timers: NodeJS.Timeout[] = [];
   private readonly changeListeners = new Set<() => void>();
+  private readonly tokenListeners = new Set<() => void>();
 
   constructor(
     private readonly db: Database,
@@ -100,6 +109,15 @@ export class ChangeHub {
     return () => this.changeListeners.delete(listener);
   }
 
+  /**
+   * Called when any instance changed collector tokens (TOKEN_CHANNEL), and whenever the listener
+   * (re)connects, since a notification sent while it was away is lost.
+   */
+  onTokensChanged(listener: () => void): () => void {
+    this.tokenListeners.add(listener);
+    return () => this.tokenListeners.delete(listener);
+  }
+
   get clientCount(): number {
     return this.clients.size;
   }
@@ -123,12 +141,15 @@ export class ChangeHub {
       void listener.end().catch(() => {});
       this.reconnect(1);
     };
-    listener.on("notification", () => this.scheduleDrain());
+    listener.on("notification", (message) => {
+      if (message.channel === TOKEN_CHANNEL) this.tokensChanged();
+      else this.scheduleDrain();
+    });
     listener.on("error", onLost);
     listener.on("end", () => onLost(new Error("connection ended")));
     try {
       await listener.connect();
-      await listener.query(`LISTEN ${CHANGE_CHANNEL}`);
+      await listener.query(`LISTEN ${CHANGE_CHANNEL}; LISTEN ${TOKEN_CHANNEL}`);
       if (!this.initialised) {
         this.lastId = await this.headId();
         this.initialised = true;
@@ -136,6 +157,7 @@ export class ChangeHub {
       if (lost || this.stopped) return;
       this.listener = listener;
       // Anything committed while we were not listening.
+      this.tokensChanged();
       this.scheduleDrain();
     } catch (error) {
       if (lost) return;
@@ -144,6 +166,10 @@ export class ChangeHub {
       await listener.end().catch(() => {});
       this.reconnect(attempt + 1);
     }
+  }
+
+  private tokensChanged(): void {
+    for (const listener of this.tokenListeners) listener();
   }
 
   private reconnect(attempt: number): void {
@@ -202,7 +228,8 @@ export class ChangeHub {
       while (end < events.length && Number(events[end]?.id) === this.lastId + 1 + end) end++;
       const ready = events.slice(0, end);
       const lastEventId = Number(ready.at(-1)?.id ?? this.lastId);
-      const messages = await this.toMessages(ready);
+      // With no client to push to, the hosts are not read (no await then, so none can attach meanwhile).
+      const messages = this.clients.size > 0 ? await this.toMessages(ready) : [];
       for (const listener of this.changeListeners) listener();
       for (const client of this.clients) {
         for (const message of messages) this.deliver(client, message);
@@ -245,17 +272,23 @@ export class ChangeHub {
     client.lastSent = message.id;
   }
 
-  /** One batch of events after `after` (up to `upTo` when given), in id order. */
-  private readEvents(after: number, upTo: number | null) {
-    return this.db.changeEvent.findMany({
-      where: { id: { gt: BigInt(after), ...(upTo === null ? {} : { lte: BigInt(upTo) }) } },
-      orderBy: { id: "asc" },
-      take: BATCH,
-    });
+  /**
+   * One batch of events after `after` (up to `upTo` when given), in id order. Raw SQL on the pool: this
+   * runs after every ingest commit, and as a typed Prisma query it cost ~1 ms of CPU each time.
+   */
+  private readEvents(after: number, upTo: number | null): Promise<ChangeEventRow[]> {
+    const sql = rawQueries(this.db);
+    return upTo === null
+      ? sql.$queryRaw<ChangeEventRow[]>`
+          SELECT "id", "createdAt", "hostId", "taskId" FROM "ChangeEvent"
+          WHERE "id" > ${after}::bigint ORDER BY "id" LIMIT ${BATCH}`
+      : sql.$queryRaw<ChangeEventRow[]>`
+          SELECT "id", "createdAt", "hostId", "taskId" FROM "ChangeEvent"
+          WHERE "id" > ${after}::bigint AND "id" <= ${upTo}::bigint ORDER BY "id" LIMIT ${BATCH}`;
   }
 
   /** Events as stream messages (an event whose host is gone has none). */
-  private async toMessages(events: Awaited<ReturnType<ChangeHub["readEvents"]>>): Promise<StreamMessage[]> {
+  private async toMessages(events: ChangeEventRow[]): Promise<StreamMessage[]> {
     const hosts = await hostItemsByIds(
       this.db,
       [...new Set(events.map((event) => event.hostId))],

@@ -30,6 +30,7 @@ import {
   writeRound,
 } from "./host-state";
 import type { IngestContext } from "./ingest-context";
+import { ingestTransaction, rawQueries } from "./raw-sql";
 import { evaluationTime, refuseFutureReport } from "./report-clock";
 import { applyRenewalDecisions } from "./tasks/renewal-on-report";
 import { assertReportInScope } from "./token-scope";
@@ -78,14 +79,18 @@ export async function ingestReports(
   const outcomes: IngestItemOutcome[] = new Array(reports.length);
   const { accepted, fresh } = await prepare(db, reports, outcomes, context);
   if (accepted.length === 0) return outcomes;
-  const reportingTokens = await reportingTokensForMany(db, accepted, context.token);
+  const reportingTokens = await reportingTokensForMany(rawQueries(db), accepted, context.token);
   accepted.forEach((item, position) => {
     item.reportingTokens = reportingTokens[position];
   });
 
   let written: WriteResult;
   try {
-    written = await db.$transaction((tx) => writeAll(tx, accepted, fresh, settings, context), TRANSACTION);
+    written = await ingestTransaction(
+      db,
+      (tx) => writeAll(tx, accepted, fresh, settings, context),
+      TRANSACTION,
+    );
   } catch (error) {
     const conflict = uniqueViolation(error);
     if (!conflict || !RETRYABLE_CONFLICT.test(conflict.text)) throw error;
@@ -150,7 +155,7 @@ async function prepare(
     }
   });
   const parsed = await loadStoredCertificates(
-    db,
+    rawQueries(db),
     decodedLists.flatMap((decoded) => decoded?.map((item) => item.sha256) ?? []),
   );
   const freshByHash = new Map<string, DecodedCertificate>();

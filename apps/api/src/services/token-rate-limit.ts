@@ -8,7 +8,9 @@ import type { Database } from "@certfleet/db";
  */
 const WINDOW_SECONDS = 60;
 
-export type BudgetAnswer = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+export type BudgetAnswer =
+  | { allowed: true; windowEndsInMs: number }
+  | { allowed: false; retryAfterSeconds: number };
 
 export async function takeReportBudget(
   db: Database,
@@ -16,7 +18,7 @@ export async function takeReportBudget(
   reports: number,
   perMinute: number,
 ): Promise<BudgetAnswer> {
-  const taken = await db.$queryRaw<{ count: number }[]>`
+  const taken = await db.$queryRaw<{ msLeft: number }[]>`
     INSERT INTO "CollectorTokenBudget" ("tokenId", "count", "resetAt")
     VALUES (${tokenId}::int, ${reports}::int, now() + ${WINDOW_SECONDS} * interval '1 second')
     ON CONFLICT ("tokenId") DO UPDATE SET
@@ -26,8 +28,9 @@ export async function takeReportBudget(
                        ELSE "CollectorTokenBudget"."resetAt" END
     WHERE "CollectorTokenBudget"."resetAt" <= now()
        OR "CollectorTokenBudget"."count" + EXCLUDED."count" <= ${perMinute}::int
-    RETURNING "count"`;
-  if (taken.length > 0) return { allowed: true };
+    RETURNING (EXTRACT(EPOCH FROM ("resetAt" - now())) * 1000)::int AS "msLeft"`;
+  const [window] = taken;
+  if (window) return { allowed: true, windowEndsInMs: window.msLeft };
   const [bucket] = await db.$queryRaw<{ retryAfter: number }[]>`
     SELECT GREATEST(1, CEIL(EXTRACT(EPOCH FROM ("resetAt" - now()))))::int AS "retryAfter"
     FROM "CollectorTokenBudget" WHERE "tokenId" = ${tokenId}::int`;

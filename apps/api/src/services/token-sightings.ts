@@ -29,7 +29,7 @@ function displayName(token: TokenRow, clash: boolean): string {
  * Hosts are matched by their stored (normalised) FQDN.
  */
 export async function reportingTokensForMany(
-  db: Database,
+  db: Pick<Database, "$queryRaw">,
   items: readonly { fqdn: string; collectedAt: Date }[],
   token: IngestToken | null,
 ): Promise<(ReportingTokens | undefined)[]> {

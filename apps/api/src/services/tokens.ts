@@ -8,6 +8,7 @@ import type {
 import type { Database } from "@certfleet/db";
 import { ProblemError } from "../problem";
 import { type AuditActor, recordAudit } from "./audit";
+import { notifyTokensChanged } from "./change-events";
 import type { IngestToken } from "./ingest-context";
 import { normaliseScope } from "./token-scope";
 
@@ -30,12 +31,16 @@ export async function ensureCollectorToken(db: Database, token: string, name: st
   });
 }
 
-const LAST_USED_RESOLUTION_MS = 60_000;
-
-/** The token (id, name, scope) when it is a live collector token; null otherwise. */
-export async function verifyCollectorToken(db: Database, token: string): Promise<IngestToken | null> {
+/**
+ * The collector token with this hash when it is live (not revoked), and when it was last used; null
+ * otherwise. CollectorTokenCache is the caller: it keeps the answer briefly and records use.
+ */
+export async function lookUpCollectorToken(
+  db: Database,
+  tokenHash: string,
+): Promise<{ token: IngestToken; lastUsedAt: Date | null } | null> {
   const row = await db.apiToken.findUnique({
-    where: { tokenHash: hashToken(token) },
+    where: { tokenHash },
     select: {
       id: true,
       name: true,
@@ -47,16 +52,19 @@ export async function verifyCollectorToken(db: Database, token: string): Promise
     },
   });
   if (row?.kind !== "collector" || row.revokedAt) return null;
-  const now = new Date();
-  // Recording every use would add a write to every report; a minute's resolution is enough.
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
-  }
   return {
-    id: row.id,
-    name: row.name,
-    scope: { managementGroups: row.scopeManagementGroups, fqdnSuffixes: row.scopeFqdnSuffixes },
+    token: {
+      id: row.id,
+      name: row.name,
+      scope: { managementGroups: row.scopeManagementGroups, fqdnSuffixes: row.scopeFqdnSuffixes },
+    },
+    lastUsedAt: row.lastUsedAt,
   };
+}
+
+/** Sets when the token was last used (callers do it at most once a minute per token). */
+export async function recordTokenUse(db: Database, id: number, at: Date): Promise<void> {
+  await db.apiToken.update({ where: { id }, data: { lastUsedAt: at } });
 }
 
 const TOKEN_FIELDS = {
@@ -157,6 +165,7 @@ export async function revokeCollectorToken(
       before: toCollectorToken(before),
       after,
     });
+    await notifyTokensChanged(tx);
     return after;
   });
 }
@@ -198,6 +207,7 @@ export async function updateCollectorToken(
         before: { name: before.name, scope: before.scope },
         after: { name: after.name, scope: after.scope },
       });
+      await notifyTokensChanged(tx);
     }
     return after;
   });
