@@ -23,6 +23,9 @@ const MAX_DEPTH = 2;
 export const MAX_DECODED_TEXT_LENGTH = 65_536;
 
 function parseDer(bytes: Uint8Array): DerNode | null {
+  // Every shape looked for is a SEQUENCE. Checked first because most decoded strings are not DER at all
+  // (a registry serial in hex is valid base64) and a thrown DerError costs ~15 µs of stack capture.
+  if (bytes[0] !== TAG.SEQUENCE) return null;
   try {
     const node = readNode(bytes, 0);
     return node.tag === TAG.SEQUENCE ? node : null;
