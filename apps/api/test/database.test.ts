@@ -50,6 +50,21 @@ describe("embedded Postgres", () => {
         client.query("CREATE TABLE kept (name text); INSERT INTO kept VALUES ('MG-PERSIST')"),
       );
 
+      // Sized for ingest (docs/performance.md), durability untouched.
+      const settings = await withAdmin(first.url, (client) =>
+        client.query<{ name: string; setting: string }>(
+          `SELECT name, current_setting(name) AS setting FROM unnest($1::text[]) AS name`,
+          [["max_wal_size", "checkpoint_timeout", "shared_buffers", "fsync", "synchronous_commit"]],
+        ),
+      );
+      expect(Object.fromEntries(settings.rows.map((row) => [row.name, row.setting]))).toEqual({
+        max_wal_size: "4GB",
+        checkpoint_timeout: "15min",
+        shared_buffers: "512MB",
+        fsync: "on",
+        synchronous_commit: "on",
+      });
+
       await expect(startEmbeddedPostgres({ dataDir, port: await freePort() })).rejects.toThrow(
         /already running/,
       );

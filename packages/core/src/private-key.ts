@@ -23,8 +23,8 @@ const MAX_DEPTH = 2;
 export const MAX_DECODED_TEXT_LENGTH = 65_536;
 
 function parseDer(bytes: Uint8Array): DerNode | null {
-  // Every string of a report that happens to be valid base64 (serials, hashes) gets here: most are not
-  // a SEQUENCE at all, and answering that without a thrown DerError keeps the scan cheap.
+  // Every shape looked for is a SEQUENCE. Checked first because most decoded strings are not DER at all
+  // (a registry serial in hex is valid base64) and a thrown DerError costs ~15 µs of stack capture.
   if (bytes[0] !== TAG.SEQUENCE) return null;
   try {
     const node = readNode(bytes, 0);

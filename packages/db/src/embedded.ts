@@ -14,12 +14,31 @@ export interface EmbeddedPostgresOptions {
   port: number;
   database?: string;
   log?: (line: string) => void;
+  /** Server settings (`-c name=value`) on top of EMBEDDED_POSTGRES_SETTINGS. */
+  settings?: Record<string, string>;
 }
 
 export interface RunningEmbeddedPostgres {
   url: string;
   stop: () => Promise<void>;
 }
+
+/**
+ * Server settings for the embedded Postgres, sized for ingest of a large fleet (docs/performance.md;
+ * docker-compose.yml sets the same). Postgres's defaults assume a tiny machine: with max_wal_size 1 GB a
+ * steady stream of reports forces a checkpoint every few minutes, and every page touched after one is
+ * written whole into the WAL again. None of these trades durability: fsync, full_page_writes and
+ * synchronous_commit stay on, and a crash replays at most max_wal_size of WAL.
+ */
+export const EMBEDDED_POSTGRES_SETTINGS: Readonly<Record<string, string>> = {
+  // The hot rows and indexes of a 200,000-host estate (Host, the newest Report pages) stay in memory.
+  shared_buffers: "512MB",
+  // Checkpoints by time (15 min), not forced by WAL volume, so fewer full-page images are written.
+  max_wal_size: "4GB",
+  checkpoint_timeout: "15min",
+  // The largest automatic value: a batch writes megabytes of WAL, which then need no extra flushes.
+  wal_buffers: "16MB",
+};
 
 interface Credentials {
   user: string;
@@ -53,7 +72,16 @@ export async function startEmbeddedPostgres(
     persistent: true,
     // Postgres refuses to run as root; the library creates (or reuses) a "postgres" OS user.
     createPostgresUser: true,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      ...Object.entries({ ...EMBEDDED_POSTGRES_SETTINGS, ...options.settings }).flatMap(([name, value]) => [
+        "-c",
+        `${name}=${value}`,
+      ]),
+    ],
     onLog: (message: string) => log(message.trimEnd()),
     onError: (error: unknown) => log(`embedded postgres: ${String(error)}`),
   });

@@ -345,6 +345,9 @@ async function evaluateRound(
   });
   // fqdn → the certificate it is bound to now, for hosts this round re-binds.
   const movedTo = new Map<string, string | null>();
+  // The same, by certificate: the hosts this round has bound to it so far. A host appears at most once
+  // per round, so entries are only ever added; scanning movedTo per report was quadratic in the batch.
+  const joinedBySha = new Map<string, string[]>();
 
   const evaluated: RoundItem[] = [];
   for (const { item, known, newest, boundSha } of withBound) {
@@ -355,13 +358,18 @@ async function evaluateRound(
       const stillBound = (boundNow.get(boundSha) ?? []).filter(
         (fqdn) => !movedTo.has(fqdn) || movedTo.get(fqdn) === boundSha,
       );
-      const joined = [...movedTo].filter(([, sha]) => sha === boundSha).map(([fqdn]) => fqdn);
+      const joined = joinedBySha.get(boundSha) ?? [];
       others = [...new Set([...stillBound, ...joined])]
         .filter((fqdn) => fqdn !== item.fqdn)
         .sort()
         .slice(0, OTHER_HOSTS_LIMIT);
     }
-    if (newest) movedTo.set(item.fqdn, boundSha);
+    if (newest) {
+      movedTo.set(item.fqdn, boundSha);
+      const joined = boundSha ? joinedBySha.get(boundSha) : undefined;
+      if (joined) joined.push(item.fqdn);
+      else if (boundSha) joinedBySha.set(boundSha, [item.fqdn]);
+    }
     const { report, fqdn, collectedAt, evidence } = item;
     const reportedCas = evidence.map((e) => e.certificate).filter((certificate) => certificate.isCa);
     const evaluation = evaluateHost({

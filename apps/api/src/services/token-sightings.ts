@@ -34,15 +34,20 @@ export async function reportingTokensForMany(
   token: IngestToken | null,
 ): Promise<(ReportingTokens | undefined)[]> {
   if (!token || items.length === 0) return items.map(() => undefined);
+  // Per item, LATERAL (LIMIT 1 keeps the planner from flattening the host lookup): index probes for the
+  // batch's hosts only. As plain joins the planner hashed them against a scan of all of Report, which
+  // grows with the history (a parallel seq scan of every report, for every batch).
   const rows = await db.$queryRaw<(TokenRow & { position: number })[]>`
     SELECT DISTINCT i.position::int AS "position", t."id", t."name"
     FROM unnest(${items.map((item) => item.fqdn)}::text[], ${items.map((item) => item.collectedAt)}::timestamp[])
       WITH ORDINALITY AS i(fqdn, collected_at, position)
-    JOIN "Host" h ON h."fqdn" = i.fqdn
-    JOIN "Report" r ON r."hostId" = h."id"
-      AND r."collectedAt" > i.collected_at - interval '1 day' AND r."collectedAt" < i.collected_at + interval '1 day'
+    CROSS JOIN LATERAL (SELECT "id" FROM "Host" WHERE "fqdn" = i.fqdn LIMIT 1) AS h
+    CROSS JOIN LATERAL (
+      SELECT DISTINCT r."tokenId" FROM "Report" r
+      WHERE r."hostId" = h."id" AND r."tokenId" <> ${token.id}::int
+        AND r."collectedAt" > i.collected_at - interval '1 day' AND r."collectedAt" < i.collected_at + interval '1 day'
+    ) AS r
     JOIN "ApiToken" t ON t."id" = r."tokenId"
-    WHERE r."tokenId" <> ${token.id}::int
     ORDER BY 1, 2`;
   return items.map((_, index) => {
     const others = rows.filter((row) => row.position === index + 1).slice(0, 10);

@@ -1,0 +1,6 @@
+-- DropIndex
+DROP INDEX "Host_boundCertificateSha256_idx";
+
+-- CreateIndex
+CREATE INDEX "Host_boundCertificateSha256_fqdn_idx" ON "Host"("boundCertificateSha256", "fqdn");
+

@@ -1,0 +1,2 @@
+-- DropIndex
+DROP INDEX "Report_receivedAt_idx";
