@@ -51,6 +51,10 @@ export function createDatabaseClient(url: string, options: number | DatabaseClie
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
   });
+  // An idle connection that dies (Postgres restarting, a network cut) is an 'error' event on the pool;
+  // unheard, Node would end the process. The pool has already dropped that connection, and the next
+  // query opens a new one, whose failure, if any, reaches its caller as a 503.
+  pool.on("error", () => {});
   // The pool is ours so that hot paths can also use it directly (databasePool); $disconnect ends it.
   const adapter = new PrismaPgReleasingBrokenTransactions(pool, { disposeExternalPool: true });
   const db = new PrismaClient({ adapter });

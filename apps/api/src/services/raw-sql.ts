@@ -92,6 +92,13 @@ export async function ingestTransaction<T>(
 async function onConnection<T>(pool: pg.Pool, work: (tx: Tx) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A checked-out connection that dies between two statements (Postgres restarting) emits 'error';
+  // unheard, Node would end the process. The next statement fails anyway, and the connection is
+  // then destroyed instead of pooled.
+  const onLost = (error: Error) => {
+    broken = error;
+  };
+  client.on("error", onLost);
   try {
     await client.query("BEGIN");
     const result = await work(rawSql(client));
@@ -104,6 +111,7 @@ async function onConnection<T>(pool: pg.Pool, work: (tx: Tx) => Promise<T>): Pro
     });
     throw error;
   } finally {
+    client.off("error", onLost);
     client.release(broken);
   }
 }
