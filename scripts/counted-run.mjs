@@ -29,6 +29,7 @@ if (runner !== "vitest" && runner !== "e2e") {
 
 const workDir = mkdtempSync(path.join(tmpdir(), "certfleet-counted-"));
 const resultsFile = path.join(workDir, "results.json");
+const unhandledErrorsFile = path.join(workDir, "unhandled-errors.json");
 let exitCode = 1;
 try {
   exitCode = runner === "vitest" ? runVitest() : runPlaywright();
@@ -40,8 +41,11 @@ process.exit(exitCode);
 
 function runVitest() {
   const bin = path.join(root, "node_modules/vitest/vitest.mjs");
+  const reporter = path.join(root, "scripts/unhandled-errors-reporter.mjs");
   const args = [bin, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${resultsFile}`];
-  return run(process.execPath, [...args, ...extraArgs], process.env);
+  args.push(`--reporter=${reporter}`);
+  const env = { ...process.env, CERTFLEET_UNHANDLED_ERRORS_FILE: unhandledErrorsFile };
+  return run(process.execPath, [...args, ...extraArgs], env);
 }
 
 function runPlaywright() {
@@ -74,6 +78,7 @@ function checkCounts(runnerExit) {
   const problems = [];
   if (total === 0) problems.push("no test ran");
   if (counts.failed > 0) problems.push(`${counts.failed} failed`);
+  if (runner === "vitest") problems.push(...unhandledErrors());
   if (extraArgs.length === 0 || process.env.CERTFLEET_TEST_FLOORS)
     problems.push(...belowFloors(counts.byProject));
   for (const problem of problems) say(`FAIL: ${problem}`);
@@ -94,6 +99,13 @@ function belowFloors(byProject) {
     else if (ran > floor) say(`${project} now holds ${ran} tests: raise its floor in ${floorsFile}`);
   }
   return problems;
+}
+
+/** Errors Vitest caught outside any test: each fails the run, whatever Vitest's exit code says. */
+function unhandledErrors() {
+  if (!existsSync(unhandledErrorsFile)) return ["Vitest did not finish its run (no unhandled-error count)"];
+  const { count } = JSON.parse(readFileSync(unhandledErrorsFile, "utf8"));
+  return count > 0 ? [`${count} unhandled error${count === 1 ? "" : "s"} (printed above by Vitest)`] : [];
 }
 
 /** Vitest's JSON report: one entry per test file, its path absolute. */

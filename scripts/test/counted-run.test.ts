@@ -7,7 +7,7 @@ import { describe, expect, test } from "vitest";
 const root = path.resolve(import.meta.dirname, "../..");
 const fixture = "scripts/test/fixtures/suite";
 
-/** Runs the guard on the fixture suite (two tests) held to `floor`, in a clean environment. */
+/** Runs the guard on the fixture suite (three tests) held to `floor`, in a clean environment. */
 function guardedRun(floor: number, env: Record<string, string> = {}) {
   const floors = path.join(mkdtempSync(path.join(tmpdir(), "certfleet-floors-")), "floors.json");
   writeFileSync(floors, JSON.stringify({ vitest: { [`${fixture}/project`]: floor } }));
@@ -25,28 +25,35 @@ function guardedRun(floor: number, env: Record<string, string> = {}) {
 
 describe("counted-run (the guard .ci/run relies on)", () => {
   test("passes a run that ran every test the suite holds", () => {
-    const run = guardedRun(2);
-    expect(run.output).toContain(`vitest: 2 tests ran (${fixture}/project 2), 0 failed`);
+    const run = guardedRun(3);
+    expect(run.output).toContain(`vitest: 3 tests ran (${fixture}/project 3), 0 failed`);
     expect(run.status).toBe(0);
   });
 
   test("fails when a global setup throws, although Vitest itself exits 0", () => {
-    const run = guardedRun(2, { FIXTURE_BREAK_SETUP: "1" });
+    const run = guardedRun(3, { FIXTURE_BREAK_SETUP: "1" });
     expect(run.output).toContain("global setup broken on purpose");
     expect(run.output).toContain("FAIL: no test ran");
-    expect(run.output).toContain(`${fixture}/project ran 0 tests, fewer than the 2 it holds`);
+    expect(run.output).toContain(`${fixture}/project ran 0 tests, fewer than the 3 it holds`);
     expect(run.status).toBe(1);
   });
 
   test("fails a green run that ran fewer tests than the floor", () => {
-    const run = guardedRun(3);
-    expect(run.output).toContain(`${fixture}/project ran 2 tests, fewer than the 3 it holds`);
+    const run = guardedRun(4);
+    expect(run.output).toContain(`${fixture}/project ran 3 tests, fewer than the 4 it holds`);
     expect(run.status).toBe(1);
   });
 
   test("fails when a test fails", () => {
-    const run = guardedRun(2, { FIXTURE_FAIL_TEST: "yes" });
+    const run = guardedRun(3, { FIXTURE_FAIL_TEST: "yes" });
     expect(run.output).toContain("1 failed");
     expect(run.status).not.toBe(0);
+  });
+
+  test("fails when an error escapes every test, although all passed and Vitest may exit 0", () => {
+    const run = guardedRun(3, { FIXTURE_UNHANDLED_ERROR: "yes" });
+    expect(run.output).toContain("unhandled on purpose");
+    expect(run.output).toContain("FAIL: 1 unhandled error (printed above by Vitest)");
+    expect(run.status).toBe(1);
   });
 });
