@@ -12,6 +12,9 @@ async function withAdvisoryLock(
   work: () => Promise<void>,
 ): Promise<void> {
   const client = new pg.Client({ connectionString });
+  // A connection lost while idle between the statements below would otherwise end the process;
+  // the next statement fails with it instead.
+  client.on("error", () => {});
   await client.connect();
   try {
     await client.query("SELECT pg_advisory_lock($1)", [key]);
