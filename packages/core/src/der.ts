@@ -155,6 +155,13 @@ export function bitLength(content: Uint8Array): number {
   return (content.length - i - 1) * 8 + (32 - Math.clz32(lead));
 }
 
+/** One octet per character: PrintableString, IA5String and TeletexString as certificates hold them. */
+export function decodeLatin1(bytes: Uint8Array): string {
+  let text = "";
+  for (const byte of bytes) text += String.fromCharCode(byte);
+  return text;
+}
+
 /** Decodes the string types the Microsoft template-name extension is seen with. */
 export function decodeString(node: DerNode): string | null {
   if (node.content.length > MAX_DECODED_STRING_LENGTH * 2) return null;

@@ -1,4 +1,13 @@
-import { childrenOf, DerError, type DerNode, decodeOid, expectTag, readWhole, TAG } from "./der";
+import {
+  childrenOf,
+  DerError,
+  type DerNode,
+  decodeLatin1,
+  decodeOid,
+  expectTag,
+  readWhole,
+  TAG,
+} from "./der";
 
 const BOOLEAN = 0x01;
 /** GeneralName dNSName: [2] IMPLICIT IA5String. */
@@ -24,17 +33,11 @@ export function readExtensionValues(extensions: DerNode | undefined): Map<string
   return values;
 }
 
-function latin1(bytes: Uint8Array): string {
-  let text = "";
-  for (const byte of bytes) text += String.fromCharCode(byte);
-  return text;
-}
-
 /** SubjectAltName: the dNSName entries in order (other name forms are not what SCOM reads). */
 export function readDnsNames(value: Uint8Array | undefined): string[] {
   if (!value) return [];
   const names = childrenOf(expectTag(readWhole(value), TAG.SEQUENCE, "subjectAltName"));
-  return names.flatMap((name) => (name.tag === DNS_NAME ? [latin1(name.content)] : []));
+  return names.flatMap((name) => (name.tag === DNS_NAME ? [decodeLatin1(name.content)] : []));
 }
 
 /** ExtendedKeyUsage: the purpose OIDs in order; null when the extension is absent. */

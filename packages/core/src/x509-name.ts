@@ -1,4 +1,4 @@
-import { childrenOf, DerError, type DerNode, decodeOid, expectTag, TAG } from "./der";
+import { childrenOf, DerError, type DerNode, decodeLatin1, decodeOid, expectTag, TAG } from "./der";
 import { bytesToHex } from "./hex";
 
 /**
@@ -38,19 +38,12 @@ const STRING_TAG = {
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-/** One octet per character (what PrintableString, IA5String and TeletexString hold in practice). */
-function latin1(bytes: Uint8Array): string {
-  let text = "";
-  for (const byte of bytes) text += String.fromCharCode(byte);
-  return text;
-}
-
 /** UTF-8 when it is valid UTF-8, else the octets as Latin-1 (never a replacement character). */
 function utf8OrLatin1(bytes: Uint8Array): string {
   try {
     return strictUtf8.decode(bytes);
   } catch {
-    return latin1(bytes);
+    return decodeLatin1(bytes);
   }
 }
 
@@ -85,7 +78,7 @@ function readAttributeValue(node: DerNode, whole: Uint8Array): AttributeValue {
     case STRING_TAG.PRINTABLE:
     case STRING_TAG.IA5:
     case STRING_TAG.TELETEX:
-      return { text: latin1(node.content) };
+      return { text: decodeLatin1(node.content) };
     case TAG.NULL:
       return { text: "" };
     default:
