@@ -13,6 +13,7 @@
 import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { availableParallelism, cpus } from "node:os";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
@@ -99,7 +100,9 @@ async function main() {
       `${single.cpuMsPerReport.toFixed(2)} ms`,
       `p50 ${single.p50.toFixed(1)} ms, p99 ${single.p99.toFixed(1)} ms (goal p99 ≤ 50 ms); ` +
         `server only (collectors in a child process: ${single.clientCpuMsPerReport.toFixed(2)} ms CPU per post; ` +
-        `Postgres: ${single.postgresCpuMsPerReport === null ? "not local" : `${single.postgresCpuMsPerReport.toFixed(2)} ms`} per report)`,
+        `Postgres: ${single.postgresCpuMsPerReport === null ? "not local" : `${single.postgresCpuMsPerReport.toFixed(2)} ms`} per report); ` +
+        `server event loop delay p99 ${single.loopDelayP99.toFixed(1)} ms, max ${single.loopDelayMax.toFixed(1)} ms; ` +
+        `${single.gcCount} GC pauses, longest ${single.gcMax.toFixed(1)} ms`,
     ]);
 
     const [hosts, reports] = [await db.host.count(), await db.report.count()];
@@ -169,12 +172,20 @@ async function timeSingles(
   const postmaster = await postmasterPid(databaseUrl);
   let cpu = process.cpuUsage();
   let postgresBefore: number | null = null;
+  // The server shares this process: how long its event loop stalled, and the GC pauses among the stalls.
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  const gcPauses: number[] = [];
+  const gc = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcPauses.push(entry.duration);
+  });
   const result = await new Promise<SinglesResult>((resolve, reject) => {
     child.on("message", (message: { type: string; result?: SinglesResult }) => {
       if (message.type === "ready") {
         void postgresCpuMs(postmaster).then((ms) => {
           postgresBefore = ms;
           cpu = process.cpuUsage();
+          loopDelay.enable();
+          gc.observe({ entryTypes: ["gc"] });
           child.send("go");
         });
       }
@@ -184,6 +195,8 @@ async function timeSingles(
     child.send(job);
   });
   const serverCpuMs = cpuMs(cpu);
+  loopDelay.disable();
+  gc.disconnect();
   const postgresAfter = await postgresCpuMs(postmaster);
   const postgresCpuMsPerReport =
     postgresBefore === null || postgresAfter === null ? null : (postgresAfter - postgresBefore) / SINGLE;
@@ -196,6 +209,10 @@ async function timeSingles(
     cpuMsPerReport: serverCpuMs / SINGLE,
     clientCpuMsPerReport: result.clientCpuMs / SINGLE,
     postgresCpuMsPerReport,
+    loopDelayP99: loopDelay.percentile(99) / 1e6,
+    loopDelayMax: loopDelay.max / 1e6,
+    gcCount: gcPauses.length,
+    gcMax: Math.max(0, ...gcPauses),
   };
 }
 

@@ -8,6 +8,7 @@ import Fastify from "fastify";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import errors from "../src/plugins/errors";
+import { ensureCollectorToken } from "../src/services/tokens";
 import { createTestApp, rowCounts, type SignedIn, type TestApp } from "./support/app";
 import { buildReport, createPki, type Pki } from "./support/reports";
 import { certificateExpiringIn, detail, move, onlyTask, report, tasksFor } from "./support/tasks";
@@ -160,6 +161,49 @@ describe("unique conflicts", () => {
       await t.db.$executeRawUnsafe(`DROP TRIGGER "test_conflict" ON "Report"`);
     }
     expect(await t.db.host.count({ where: { fqdn: { startsWith: "together" } } })).toBe(11);
+  });
+
+  it("writes single reports of two senders arriving together in groups of their own, each attributed to its sender", async () => {
+    const other = "second-sender-token-0123456789abcdef";
+    await ensureCollectorToken(t.db, other, "second sender");
+    const reports = [];
+    for (let i = 0; i < 24; i++) {
+      const fqdn = `mixed${i}.contoso.com`;
+      reports.push(buildReport(fqdn, [await certificateExpiringIn(pki, fqdn, 200)]));
+    }
+    const sentBy = (i: number) => (i % 3 === 0 ? other : t.token);
+    // Twice: the second wave finds each sender's last group size and gathers for it.
+    for (const wave of [0, 1]) {
+      const responses = await Promise.all(
+        reports.map((body, i) =>
+          t.app.inject({
+            method: "POST",
+            url: "/api/v1/reports",
+            headers: { authorization: `Bearer ${sentBy(i)}` },
+            payload: {
+              ...body,
+              collectedAt: new Date(Date.parse(body.collectedAt) + wave * 1000).toISOString(),
+            },
+          }),
+        ),
+      );
+      expect(responses.map((response) => response.statusCode)).toEqual(reports.map(() => 201));
+      for (const [i, response] of responses.entries()) {
+        expect(response.json().host.fqdn).toBe(`mixed${i}.contoso.com`);
+      }
+    }
+    const stored = await t.db.report.findMany({
+      where: { host: { fqdn: { startsWith: "mixed" } } },
+      select: { host: { select: { fqdn: true } }, token: { select: { name: true } } },
+    });
+    expect(stored).toHaveLength(48);
+    const secondSender = stored
+      .filter((row) => row.token?.name === "second sender")
+      .map((row) => row.host.fqdn);
+    expect(new Set(secondSender)).toEqual(
+      new Set(reports.flatMap((_, i) => (i % 3 === 0 ? [`mixed${i}.contoso.com`] : []))),
+    );
+    expect(secondSender).toHaveLength(16);
   });
 
   it("answers 409 problem for a unique violation from a typed query, a raw one and plain pg", async () => {
