@@ -180,6 +180,12 @@ describe("der.ts caps", () => {
     );
     const uuidArc = [0x69, ...new Array(18).fill(0xff), 0x7f]; // 2.25.<one 19-octet arc>
     expect(decodeOid(Uint8Array.from(uuidArc))).toMatch(/^2\.25\.\d{39,}$/);
+    // Arcs of up to 7 octets are read as numbers, longer ones as BigInts: the same digits either way.
+    const sevenOctets = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]; // 2^49 - 1
+    expect(decodeOid(Uint8Array.from([0x2a, ...sevenOctets]))).toBe(`1.2.${2 ** 49 - 1}`);
+    expect(decodeOid(Uint8Array.from([0x2a, 0x81, ...sevenOctets]))).toBe(`1.2.${2n ** 50n - 1n}`);
+    // A padded (non-minimal) first arc of 8 octets still splits into the first two arcs by its value.
+    expect(decodeOid(Uint8Array.from([...new Array(7).fill(0x80), 0x2b, 0x06]))).toBe("1.3.6");
     const long = new Uint8Array(MAX_OID_LENGTH + 1).fill(0x01);
     expect(() => decodeOid(long)).toThrow(DerError);
     const oneArc = new Uint8Array(40_000).fill(0xff);
