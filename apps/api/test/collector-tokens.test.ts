@@ -236,10 +236,9 @@ describe("attribution of automatic task changes", () => {
 
 describe("two tokens reporting one host within a day", () => {
   it("adds an info finding naming both tokens and exactly one audit entry per pair and day", async () => {
-    const [corp, copied] = await Promise.all([
-      createToken("corp collector"),
-      createToken("copied collector"),
-    ]);
+    // One after the other: the audit entry lists the pair by token id, so corp must get the lower one.
+    const corp = await createToken("corp collector");
+    const copied = await createToken("copied collector");
     const fqdn = "ms20.contoso.com";
     const at = (hoursAgo: number) => new Date(Date.now() - hoursAgo * 3_600_000).toISOString();
     const first = await post(await reportFor(fqdn, "MG-PROD", at(5)), corp.token);

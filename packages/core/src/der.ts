@@ -108,24 +108,38 @@ export function decodeOid(content: Uint8Array): string {
   if (content.length === 0) throw new DerError("empty OBJECT IDENTIFIER");
   if (content.length > MAX_OID_LENGTH)
     throw new DerError(`OBJECT IDENTIFIER of ${content.length} octets (at most ${MAX_OID_LENGTH} are read)`);
-  const arcs: bigint[] = [];
-  let value = 0n;
-  let arcLength = 0;
-  for (const b of content) {
-    value = (value << 7n) | BigInt(b & 0x7f);
-    if (++arcLength > MAX_OID_ARC_LENGTH)
+  let text = "";
+  let start = 0;
+  for (let i = 0; i < content.length; i++) {
+    if (i - start + 1 > MAX_OID_ARC_LENGTH)
       throw new DerError(`OBJECT IDENTIFIER arc longer than ${MAX_OID_ARC_LENGTH} octets`);
-    if ((b & 0x80) === 0) {
-      arcs.push(value);
-      value = 0n;
-      arcLength = 0;
+    if (((content[i] as number) & 0x80) === 0) {
+      const arc = readArc(content, start, i + 1);
+      // The first subidentifier packs the first two arcs (X.690 8.19.4).
+      if (start > 0) text += `.${arc}`;
+      else if (typeof arc === "bigint")
+        text = arc < 40n ? `0.${arc}` : arc < 80n ? `1.${arc - 40n}` : `2.${arc - 80n}`;
+      else text = arc < 40 ? `0.${arc}` : arc < 80 ? `1.${arc - 40}` : `2.${arc - 80}`;
+      start = i + 1;
     }
   }
   if ((content[content.length - 1] ?? 0) & 0x80) throw new DerError("truncated OBJECT IDENTIFIER");
-  const [first = 0n, ...rest] = arcs;
-  // The first subidentifier packs the first two arcs (X.690 8.19.4).
-  const head = first < 40n ? [0n, first] : first < 80n ? [1n, first - 40n] : [2n, first - 80n];
-  return [...head, ...rest].map(String).join(".");
+  return text;
+}
+
+/**
+ * One arc of base-128 digits. Up to 7 octets (49 bits) it is an exact JavaScript number, which is what
+ * every OID in a certificate needs and far cheaper than a BigInt per octet; longer arcs are BigInts.
+ */
+function readArc(content: Uint8Array, start: number, end: number): number | bigint {
+  if (end - start <= 7) {
+    let value = 0;
+    for (let i = start; i < end; i++) value = value * 128 + ((content[i] as number) & 0x7f);
+    return value;
+  }
+  let value = 0n;
+  for (let i = start; i < end; i++) value = (value << 7n) | BigInt((content[i] as number) & 0x7f);
+  return value;
 }
 
 /** INTEGER content as an unsigned magnitude (sign ignored: we only read versions and counters). */

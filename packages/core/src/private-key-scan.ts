@@ -1,4 +1,4 @@
-import { detectPrivateKeyMaterial, type PrivateKeyMaterial } from "./private-key";
+import { detectPrivateKeyMaterial, hasPemPrivateKeyLabel, type PrivateKeyMaterial } from "./private-key";
 
 /**
  * Walks a parsed JSON document for private key material in any string. The API runs it before schema
@@ -16,7 +16,9 @@ export interface PrivateKeyScanOptions {
   prefix?: string;
   /**
    * Field-specific decoding: answers the bytes a field holds when the field has its own encoding
-   * (the API decodes `certificates[].der` as it will when storing it, PEM armour included).
+   * (the API decodes `certificates[].der` as it will when storing it, PEM armour included). It must be
+   * at least as lenient as plain base64: whenever both read the text, they give the same bytes. Its
+   * bytes are then checked instead of the text's own base64 reading (one decode per field, not two).
    */
   decodeField?: (field: string, text: string) => Uint8Array | null;
 }
@@ -88,8 +90,10 @@ function detectInField(
   field: string,
   decodeField: PrivateKeyScanOptions["decodeField"],
 ): PrivateKeyMaterial | null {
-  const found = detectPrivateKeyMaterial(text);
-  if (found || !decodeField) return found;
-  const bytes = decodeField(field, text);
-  return bytes ? detectPrivateKeyMaterial(bytes) : null;
+  const bytes = decodeField?.(field, text) ?? null;
+  if (!bytes) return detectPrivateKeyMaterial(text);
+  // The plain base64 reading of this text is either these bytes or nothing (decodeField is the more
+  // lenient reader), so checking the PEM label and these bytes covers everything the text can hold.
+  if (hasPemPrivateKeyLabel(text)) return "pem-private-key";
+  return detectPrivateKeyMaterial(bytes);
 }

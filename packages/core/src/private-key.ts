@@ -111,7 +111,7 @@ function isText(bytes: Uint8Array): boolean {
  * RSA/EC/DSA/ENCRYPTED/OPENSSH "... PRIVATE KEY" and plain "PRIVATE KEY" PEM labels. Found with indexOf
  * and a bounded look back from each "PRIVATE KEY-----", so the cost is linear in the text.
  */
-function hasPemPrivateKeyLabel(text: string): boolean {
+export function hasPemPrivateKeyLabel(text: string): boolean {
   for (let at = text.indexOf(PEM_LABEL_END); at >= 0; at = text.indexOf(PEM_LABEL_END, at + 1)) {
     let wordsStart = at;
     // Back over "WORD WORD " (upper-case letters, digits and single spaces) to the "-----BEGIN ".

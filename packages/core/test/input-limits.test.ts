@@ -106,6 +106,36 @@ describe("scanForPrivateKeyMaterial", () => {
     expect(scanForPrivateKeyMaterial({ host: { fqdn: "ms01" }, n: [1, true, null] })).toBeNull();
   });
 
+  it("checks a field with its own decoder through that decoder's bytes: every key still found", () => {
+    // A PKCS#8 shape: SEQUENCE { INTEGER 0, SEQUENCE { OID rsaEncryption }, OCTET STRING }.
+    const pkcs8 = tlv(0x30, [
+      ...tlv(0x02, [0]),
+      ...tlv(0x30, tlv(0x06, [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01])),
+      ...tlv(0x04, new Array(24).fill(7)),
+    ]);
+    const base64 = Buffer.from(pkcs8).toString("base64");
+    const decoded: string[] = [];
+    // As lenient as the API's certificate reader: any whitespace, strict alphabet.
+    const decodeField = (field: string, text: string) => {
+      decoded.push(field);
+      const compact = text.replace(/\s+/g, "");
+      return /^[A-Za-z0-9+/]+={0,2}$/.test(compact) ? Buffer.from(compact, "base64") : null;
+    };
+    const scan = (der: string) => scanForPrivateKeyMaterial({ c: [{ der }] }, { decodeField });
+    expect(scan(base64)).toMatchObject({ field: "c[0].der", material: "pkcs8" });
+    expect(decoded).toEqual(["c[0].der"]);
+    // Spaces inside a line: plain base64 refuses it, the field decoder reads it.
+    expect(scan(`${base64.slice(0, 8)} ${base64.slice(8)}`)).toMatchObject({ material: "pkcs8" });
+    // Base64 of a PEM key, and the PEM key itself (which the field decoder does not read).
+    expect(scan(Buffer.from(PEM_KEY).toString("base64"))).toMatchObject({ material: "pem-private-key" });
+    expect(scan(PEM_KEY)).toMatchObject({ material: "pem-private-key" });
+    // URL-safe base64 is not the field's encoding, so the text's own base64 reading still checks it.
+    expect(scan(base64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""))).toMatchObject({
+      material: "pkcs8",
+    });
+    expect(scan(Buffer.from("a certificate, not a key").toString("base64"))).toBeNull();
+  });
+
   it("walks 50,000 levels without recursion and stops at the depth cap", () => {
     const deep = nested(50_000, PEM_KEY);
     const result = scanForPrivateKeyMaterial(deep);
@@ -150,6 +180,12 @@ describe("der.ts caps", () => {
     );
     const uuidArc = [0x69, ...new Array(18).fill(0xff), 0x7f]; // 2.25.<one 19-octet arc>
     expect(decodeOid(Uint8Array.from(uuidArc))).toMatch(/^2\.25\.\d{39,}$/);
+    // Arcs of up to 7 octets are read as numbers, longer ones as BigInts: the same digits either way.
+    const sevenOctets = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]; // 2^49 - 1
+    expect(decodeOid(Uint8Array.from([0x2a, ...sevenOctets]))).toBe(`1.2.${2 ** 49 - 1}`);
+    expect(decodeOid(Uint8Array.from([0x2a, 0x81, ...sevenOctets]))).toBe(`1.2.${2n ** 50n - 1n}`);
+    // A padded (non-minimal) first arc of 8 octets still splits into the first two arcs by its value.
+    expect(decodeOid(Uint8Array.from([...new Array(7).fill(0x80), 0x2b, 0x06]))).toBe("1.3.6");
     const long = new Uint8Array(MAX_OID_LENGTH + 1).fill(0x01);
     expect(() => decodeOid(long)).toThrow(DerError);
     const oneArc = new Uint8Array(40_000).fill(0xff);
