@@ -153,11 +153,12 @@ async function prepare(
   // The two reads before the transaction go out together (two pool connections): one round trip of
   // waiting instead of two for every group of single reports. The token read covers every report that
   // passed the checks above; a report refused below just leaves its answer unused.
-  const checked = reports.flatMap((report, index) =>
+  const identities = reports.map((report, index) =>
     decodedLists[index]
-      ? [{ index, fqdn: normaliseFqdn(report.host.fqdn), collectedAt: new Date(report.collectedAt) }]
-      : [],
+      ? { index, fqdn: normaliseFqdn(report.host.fqdn), collectedAt: new Date(report.collectedAt) }
+      : null,
   );
+  const checked = identities.filter((identity) => identity !== null);
   const [parsed, reportingTokens] = await Promise.all([
     loadStoredCertificates(
       rawQueries(db),
@@ -171,7 +172,8 @@ async function prepare(
   const slice = new TimeSlice();
   for (const [index, report] of reports.entries()) {
     const decoded = decodedLists[index];
-    if (!decoded) continue;
+    const identity = identities[index];
+    if (!decoded || !identity) continue;
     try {
       await parseFreshCertificates(decoded, parsed, freshByHash, slice);
     } catch (error) {
@@ -183,14 +185,13 @@ async function prepare(
       const sha256 = (decoded[position] as DecodedCertificate).sha256;
       return { certificate: parsed.get(sha256) as ParsedCertificate, facts };
     });
-    const fqdn = normaliseFqdn(report.host.fqdn);
     const boundSha256 = findBoundCertificate(report.registry, evidence)?.evidence.certificate.sha256 ?? null;
     const certificateDer = new Map(decoded.map((item) => [item.sha256, item.der]));
     accepted.push({
       index,
       report,
-      fqdn,
-      collectedAt: new Date(report.collectedAt),
+      fqdn: identity.fqdn,
+      collectedAt: identity.collectedAt,
       evidence,
       boundSha256,
       certificateDer,
