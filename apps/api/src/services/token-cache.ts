@@ -37,29 +37,29 @@ export class CollectorTokenCache {
     const tokenHash = hashToken(secret);
     const now = Date.now();
     const cached = this.entries.get(tokenHash);
-    if (cached && now - cached.verifiedAt < this.maxAgeMs) {
-      if (now - cached.lastUsedAt > LAST_USED_RESOLUTION_MS) {
-        cached.lastUsedAt = now;
-        await recordTokenUse(this.db, cached.token.id, new Date(now));
-      }
-      return cached.token;
-    }
+    const fresh = cached && now - cached.verifiedAt < this.maxAgeMs;
     const generation = this.generation;
+    const entry = fresh ? cached : await this.lookUp(tokenHash, now);
+    if (!entry) return null;
+    if (now - entry.lastUsedAt > LAST_USED_RESOLUTION_MS) {
+      entry.lastUsedAt = now;
+      await recordTokenUse(this.db, entry.token.id, new Date(now));
+    }
+    // Cached only once its use is recorded, and only if no invalidation came while it was looked up.
+    if (!fresh && this.maxAgeMs > 0 && generation === this.generation) {
+      if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+      this.entries.set(tokenHash, entry);
+    }
+    return entry.token;
+  }
+
+  private async lookUp(tokenHash: string, now: number): Promise<Entry | undefined> {
     const found = await lookUpCollectorToken(this.db, tokenHash);
     if (!found) {
       this.entries.delete(tokenHash);
-      return null;
+      return undefined;
     }
-    let lastUsedAt = found.lastUsedAt?.getTime() ?? 0;
-    if (now - lastUsedAt > LAST_USED_RESOLUTION_MS) {
-      await recordTokenUse(this.db, found.token.id, new Date(now));
-      lastUsedAt = now;
-    }
-    if (this.maxAgeMs > 0 && generation === this.generation) {
-      if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-      this.entries.set(tokenHash, { token: found.token, verifiedAt: now, lastUsedAt });
-    }
-    return found.token;
+    return { token: found.token, verifiedAt: now, lastUsedAt: found.lastUsedAt?.getTime() ?? 0 };
   }
 
   /** Forget every cached token: the next request of each is checked against the database again. */
