@@ -111,7 +111,7 @@ describe("automatic linking by e-mail", () => {
 });
 
 describe("an admin links and unlinks", () => {
-  const link = async (as: SignedIn, userId: number, payload: unknown) =>
+  const link = async (as: SignedIn, userId: number, payload: Record<string, unknown>) =>
     t.app.inject({ method: "PUT", url: `/api/v1/users/${userId}/oidc`, headers: as.headers, payload });
 
   it("links the identity named in the refusal; the user then signs in with it", async () => {
