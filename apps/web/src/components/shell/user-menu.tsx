@@ -5,7 +5,12 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { USER_ROLE_LABEL } from "@/lib/roles";
 import { authOptionsQuery, signOut, useSend, useSession } from "@/lib/session";
-import { readSsoLinkOutcome, useLinkSingleSignOn } from "@/lib/sso-api";
+import {
+  readSsoLinkOutcome,
+  SSO_LINK_ERROR_PARAM,
+  SSO_LINKED_PARAM,
+  useLinkSingleSignOn,
+} from "@/lib/sso-api";
 
 /** Who is signed in, and the two ways out. Both end on the sign-in page (see signOut). */
 export function UserMenu({ user }: { user: SessionUser }) {
@@ -17,7 +22,16 @@ export function UserMenu({ user }: { user: SessionUser }) {
   const link = useLinkSingleSignOn();
   const [linkOutcome, setLinkOutcome] = useState<ReturnType<typeof readSsoLinkOutcome>>(null);
   // The link flow ends back on the page it started from, with its outcome in the address.
-  useEffect(() => setLinkOutcome(readSsoLinkOutcome(window.location.search)), []);
+  useEffect(() => {
+    const outcome = readSsoLinkOutcome(window.location.search);
+    if (!outcome) return;
+    setLinkOutcome(outcome);
+    // Said once: a reload or a shared link must not repeat it.
+    const url = new URL(window.location.href);
+    url.searchParams.delete(SSO_LINKED_PARAM);
+    url.searchParams.delete(SSO_LINK_ERROR_PARAM);
+    window.history.replaceState(window.history.state, "", `${url.pathname}${url.search}${url.hash}`);
+  }, []);
   // Offered to password sessions only: a single sign-on session is linked already.
   const canLink = Boolean(options.data?.oidc) && session.data?.method === "password";
 
