@@ -82,6 +82,8 @@ export interface OidcConfig {
   defaultRole: "viewer" | "operator" | "lead" | "admin";
   /** Shown on the sign-in button. */
   name: string;
+  /** Single sign-on starts, and callbacks, allowed per address in 15 minutes (each counted apart), across all API instances. */
+  attemptsPer15Minutes: number;
 }
 
 export class ConfigError extends Error {
@@ -257,6 +259,8 @@ function oidc(env: Env): OidcConfig | null {
     redirectUri: raw(env, "CERTFLEET_OIDC_REDIRECT_URI") as string,
     defaultRole: oneOf(env, "CERTFLEET_OIDC_DEFAULT_ROLE", "viewer", ["viewer", "operator", "lead", "admin"]),
     name: text(env, "CERTFLEET_OIDC_NAME", "Single sign-on"),
+    // Per address, not per person: generous, as a whole office may sign in through one NAT address.
+    attemptsPer15Minutes: integer(env, "CERTFLEET_OIDC_ATTEMPTS", 120, 1, 100_000),
   };
 }
 
