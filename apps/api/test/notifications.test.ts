@@ -69,6 +69,8 @@ beforeAll(async () => {
     CERTFLEET_SMTP_URL: smtp.url,
     CERTFLEET_SMTP_FROM: "certfleet <certfleet@test.certfleet.local>",
     CERTFLEET_PUBLIC_URL: "https://certfleet.example.com",
+    // The receivers listen on loopback, which webhooks may reach only when allowed.
+    CERTFLEET_WEBHOOK_ALLOW: "127.0.0.1/32",
   });
   for (const [fqdn, days] of [
     [A, 25],
@@ -392,7 +394,7 @@ describe("expiry notifications", () => {
 describe("without SMTP, with the job queue", () => {
   let plain: TestApp;
   beforeAll(async () => {
-    plain = await createTestApp({ CERTFLEET_JOBS: "true" });
+    plain = await createTestApp({ CERTFLEET_JOBS: "true", CERTFLEET_WEBHOOK_ALLOW: "127.0.0.1" });
   }, 60_000);
   afterAll(async () => plain?.close());
 

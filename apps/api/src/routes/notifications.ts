@@ -77,7 +77,7 @@ const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: NotificationChannelSchema, 404: ProblemSchema, 422: ProblemSchema, ...errors },
       },
     },
-    async (request) => updateChannel(app.db, auditActor(request), request.params.id, request.body),
+    async (request) => updateChannel(app.db, config, auditActor(request), request.params.id, request.body),
   );
 
   app.delete(

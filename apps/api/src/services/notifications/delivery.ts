@@ -60,7 +60,7 @@ export async function attemptDelivery(
         channel: { id: channel.id, name: channel.name },
         items,
       };
-      await postWebhook(channel.target, channel.secret, body);
+      await postWebhook(channel.target, channel.secret, body, { allow: config.webhookAllow });
     }
   } catch (error) {
     const lastError = error instanceof DeliveryError ? error.message : "delivery failed unexpectedly";
