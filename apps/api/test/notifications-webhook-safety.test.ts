@@ -166,7 +166,10 @@ describe("webhook channels through the API", () => {
   let hooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
   beforeAll(async () => {
     hooks = await startWebhookReceiver();
-    t = await createTestApp({ CERTFLEET_WEBHOOK_ALLOW: "127.0.0.1/32, chat.corp.example" });
+    t = await createTestApp({
+      CERTFLEET_WEBHOOK_ALLOW: "127.0.0.1/32, chat.corp.example",
+      CERTFLEET_SECRET_KEY: "c".repeat(64),
+    });
   }, 60_000);
   afterAll(async () => {
     await t?.close();

@@ -71,6 +71,8 @@ beforeAll(async () => {
     CERTFLEET_PUBLIC_URL: "https://certfleet.example.com",
     // The receivers listen on loopback, which webhooks may reach only when allowed.
     CERTFLEET_WEBHOOK_ALLOW: "127.0.0.1/32",
+    // Webhook secrets are encrypted at rest with it (required with DATABASE_URL).
+    CERTFLEET_SECRET_KEY: "a".repeat(64),
   });
   for (const [fqdn, days] of [
     [A, 25],
@@ -394,7 +396,11 @@ describe("expiry notifications", () => {
 describe("without SMTP, with the job queue", () => {
   let plain: TestApp;
   beforeAll(async () => {
-    plain = await createTestApp({ CERTFLEET_JOBS: "true", CERTFLEET_WEBHOOK_ALLOW: "127.0.0.1" });
+    plain = await createTestApp({
+      CERTFLEET_JOBS: "true",
+      CERTFLEET_WEBHOOK_ALLOW: "127.0.0.1",
+      CERTFLEET_SECRET_KEY: "b".repeat(64),
+    });
   }, 60_000);
   afterAll(async () => plain?.close());
 

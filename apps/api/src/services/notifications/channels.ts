@@ -14,8 +14,9 @@ import type { NotificationsConfig, WebhookAllowList } from "../../config";
 import { ProblemError } from "../../problem";
 import { type AuditActor, recordAudit } from "../audit";
 import { attemptDelivery } from "./delivery";
-import { HISTORY_FIELDS, toHistoryItem } from "./history";
+import { HISTORY_FIELDS, redactChannelSnapshot, toHistoryItem } from "./history";
 import type { TestItem } from "./messages";
+import { encryptSecret } from "./secret-box";
 import { addressRefusal, bareHost, isAllowedHost, type Resolver, systemResolver } from "./webhook-address";
 
 const MAX_RECIPIENTS = 50;
@@ -23,6 +24,23 @@ const EMAIL = /^[^\s@,<>]+@[^\s@,<>]+\.[^\s@,<>]+$/;
 
 function invalidTarget(message: string): ProblemError {
   return new ProblemError(422, "Invalid channel target", `target ${message}`, [{ field: "target", message }]);
+}
+
+function secretKeyMissing(): ProblemError {
+  return new ProblemError(
+    422,
+    "Webhooks are not configured",
+    "Set CERTFLEET_SECRET_KEY (32 random bytes, base64 or hex) on the API: webhook signing secrets are stored encrypted with it.",
+    [{ field: "kind", message: "webhooks need CERTFLEET_SECRET_KEY to encrypt their signing secret" }],
+  );
+}
+
+/**
+ * A channel as the audit log keeps it: a webhook URL only as scheme and host, because chat
+ * incoming-webhook URLs carry their token in the path (https://hooks.example.com/T0/B0/secret).
+ */
+export function auditedChannel<T extends { kind: string; target: string }>(channel: T): T {
+  return redactChannelSnapshot(channel) as T;
 }
 
 function smtpMissing(): ProblemError {
@@ -138,6 +156,8 @@ export async function createChannel(
   input: NotificationChannelCreate,
 ): Promise<NotificationChannelCreated> {
   if (input.kind === "email" && !config.smtp) throw smtpMissing();
+  const key = config.secretKey;
+  if (input.kind === "webhook" && !key) throw secretKeyMissing();
   const target = await normalizeTarget(input.kind, input.target, config.webhookAllow);
   const secret = input.kind === "webhook" ? `whsec_${randomBytes(32).toString("base64url")}` : null;
   return db.$transaction(async (tx) => {
@@ -146,7 +166,8 @@ export async function createChannel(
         kind: input.kind,
         name: input.name.trim(),
         target,
-        secret,
+        // Shown once in this answer; stored only encrypted.
+        secret: secret && key ? encryptSecret(key, secret) : null,
         digest: input.digest ?? false,
         notifyNewErrors: input.notifyNewErrors ?? false,
         enabled: input.enabled ?? true,
@@ -157,7 +178,7 @@ export async function createChannel(
       action: "channel.create",
       entityType: "notification_channel",
       entityId: row.id,
-      after: created,
+      after: auditedChannel(created),
     });
     return { ...created, secret };
   });
@@ -192,8 +213,8 @@ export async function updateChannel(
       action: "channel.update",
       entityType: "notification_channel",
       entityId: id,
-      before: toChannel(before, undefined),
-      after: toChannel(row, undefined),
+      before: auditedChannel(toChannel(before, undefined)),
+      after: auditedChannel(toChannel(row, undefined)),
     });
   });
   const channels = await listChannels(db);
@@ -209,7 +230,7 @@ export async function deleteChannel(db: Database, actor: AuditActor, id: number)
       action: "channel.delete",
       entityType: "notification_channel",
       entityId: id,
-      before: toChannel(before, undefined),
+      before: auditedChannel(toChannel(before, undefined)),
     });
   });
 }

@@ -3,6 +3,7 @@ import type { NotificationKind, NotificationStatus } from "@certfleet/contracts"
 import type { Database } from "@certfleet/db";
 import type { NotificationsConfig } from "../../config";
 import { eventOf, itemFrom, renderEmail, type WebhookBody } from "./messages";
+import { decryptSecret, SecretUnavailable } from "./secret-box";
 import { DeliveryError, postWebhook, recipientsOf, sendEmail } from "./transport";
 
 /** With the job queue: the first attempt in the run, then pg-boss retries with backoff up to this many. */
@@ -53,6 +54,7 @@ export async function attemptDelivery(
       await sendEmail(config.smtp, recipientsOf(channel.target), renderEmail(items, event, channel.name));
     } else {
       if (!channel.secret) throw new DeliveryError("the webhook has no signing secret");
+      const secret = openSecret(config.secretKey, channel.secret);
       const body: WebhookBody = {
         deliveryId: messageId,
         event,
@@ -60,7 +62,7 @@ export async function attemptDelivery(
         channel: { id: channel.id, name: channel.name },
         items,
       };
-      await postWebhook(channel.target, channel.secret, body, { allow: config.webhookAllow });
+      await postWebhook(channel.target, secret, body, { allow: config.webhookAllow });
     }
   } catch (error) {
     const lastError = error instanceof DeliveryError ? error.message : "delivery failed unexpectedly";
@@ -76,6 +78,16 @@ export async function attemptDelivery(
     data: { attempts: { increment: 1 }, status: "delivered", deliveredAt: new Date() },
   });
   return "delivered";
+}
+
+function openSecret(key: Buffer | null, stored: string): string {
+  try {
+    return decryptSecret(key, stored);
+  } catch (error) {
+    throw new DeliveryError(
+      error instanceof SecretUnavailable ? error.message : "the signing secret is unreadable",
+    );
+  }
 }
 
 export interface DeliveryCounts {

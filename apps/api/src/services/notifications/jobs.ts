@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { NotificationsConfig } from "../../config";
 import {
   attemptDelivery,
   DEFAULT_INLINE_RETRY_DELAYS_MS,
@@ -29,8 +30,7 @@ export function retryPolicy(app: FastifyInstance): RetryPolicy {
  * The notification jobs. pg-boss fires each cron tick once across all instances, and the
  * NotificationSent unique key makes a warning go once even if two runs overlap.
  */
-export function registerNotificationJobs(app: FastifyInstance): void {
-  const config = app.config.notifications;
+export function registerNotificationJobs(app: FastifyInstance, config: NotificationsConfig): void {
   for (const [name, channels] of [
     [EXPIRY_JOB, "immediate"],
     [DIGEST_JOB, "digest"],
