@@ -423,11 +423,12 @@ describe("without SMTP, with the job queue", () => {
     expect(settings.json<NotificationSettings>()).toMatchObject({ smtpConfigured: false, smtpFrom: null });
   });
 
-  it("schedules the hourly check and the daily digest on the job queue", async () => {
+  it("schedules the hourly check, the daily digest and the outbox sweeper on the job queue", async () => {
     const schedules = await plain.app.jobs.queue.getSchedules();
     expect(schedules.map((schedule) => [schedule.name, schedule.cron]).sort()).toEqual([
       ["notifications-digest", "0 7 * * *"],
       ["notifications-expiry", "0 * * * *"],
+      ["notifications-sweeper", "* * * * *"],
     ]);
   });
 

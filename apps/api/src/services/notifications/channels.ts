@@ -13,7 +13,7 @@ import type { NotificationChannel as ChannelRow, Database } from "@certfleet/db"
 import type { NotificationsConfig, WebhookAllowList } from "../../config";
 import { ProblemError } from "../../problem";
 import { type AuditActor, recordAudit } from "../audit";
-import { attemptDelivery } from "./delivery";
+import { attemptDelivery, CLAIM_LEASE_MS } from "./delivery";
 import { HISTORY_FIELDS, redactChannelSnapshot, toHistoryItem } from "./history";
 import type { TestItem } from "./messages";
 import { encryptSecret } from "./secret-box";
@@ -245,13 +245,22 @@ export async function sendTestMessage(
   const channel = await findChannel(db, id);
   if (channel.kind === "email" && !config.smtp) throw smtpMissing();
   const messageId = randomUUID();
+  const claimToken = randomUUID();
   const item: TestItem = {
     type: "test",
     message: `Test message from certfleet for channel "${channel.name}", sent by ${actor.email}.`,
   };
   const row = await db.$transaction(async (tx) => {
     const created = await tx.notificationSent.create({
-      data: { channelId: id, kind: "test", messageId, payload: { ...item }, status: "pending" },
+      data: {
+        channelId: id,
+        kind: "test",
+        messageId,
+        payload: { ...item },
+        status: "pending",
+        claimToken,
+        claimedUntil: new Date(Date.now() + CLAIM_LEASE_MS),
+      },
     });
     await recordAudit(tx, actor, {
       action: "channel.test",
@@ -261,7 +270,7 @@ export async function sendTestMessage(
     });
     return created;
   });
-  await attemptDelivery(db, config, messageId, 1);
+  await attemptDelivery(db, config, messageId, { maxAttempts: 1, claimToken, holdAfterFailureMs: () => 0 });
   const sent = await db.notificationSent.findUniqueOrThrow({ where: { id: row.id }, select: HISTORY_FIELDS });
   return toHistoryItem(sent);
 }
