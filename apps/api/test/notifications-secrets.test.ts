@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type {
@@ -122,6 +122,9 @@ describe("webhook secrets at rest", () => {
       expect((await stat(file)).mode & 0o777).toBe(0o600);
       expect(Buffer.from((await readFile(file, "utf8")).trim(), "base64")).toEqual(first);
       expect(await resolveSecretKey(config)).toEqual(first);
+      await chmod(file, 0o644);
+      expect(await resolveSecretKey(config)).toEqual(first);
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
       // CERTFLEET_SECRET_KEY wins over the file; with DATABASE_URL there is no file at all.
       const given = randomBytes(32);
       expect(

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { chmod, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Database } from "@certfleet/db";
 import type { Config } from "../../config";
@@ -74,6 +74,8 @@ export async function resolveSecretKey(config: Pick<Config, "databaseUrl" | "dat
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
   }
+  // A key file others can read (copied in by hand, restored from a backup) is made the owner's alone.
+  if (((await stat(file)).mode & 0o077) !== 0) await chmod(file, 0o600);
   const key = Buffer.from((await readFile(file, "utf8")).trim(), "base64");
   if (key.length !== 32) throw new Error(`${file} must hold 32 bytes in base64 (the webhook secret key)`);
   return key;
