@@ -1,13 +1,21 @@
+import { STREAM_CLOSE } from "@certfleet/contracts";
 import { createDatabaseClient } from "@certfleet/db";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { buildApp } from "../src/app";
 import type { StreamClient, StreamFrame } from "../src/services/change-hub";
 import { allowedStreamOrigins, streamOriginAllowed } from "../src/services/stream-origins";
 import { createTestApp, type TestApp } from "./support/app";
 import { postHost } from "./support/estate";
 import { createPki, type Pki } from "./support/reports";
-import { eventually, openStream, type StreamTestClient, upgradeStatus } from "./support/stream-client";
+import {
+  eventually,
+  openStream,
+  type StreamTestClient,
+  streamUrl,
+  upgradeStatus,
+} from "./support/stream-client";
 
 const PUBLIC_URL = "https://certfleet.contoso.com";
 
@@ -101,6 +109,45 @@ describe("stream caps", () => {
     await first.closed;
     await eventually(() => capped.streamConnections.size === 2);
     await open(capped, viewer);
+  });
+});
+
+describe("stream caps under concurrent upgrades", () => {
+  it("holds a session to its cap when its upgrades arrive at once", async () => {
+    const racing = await buildApp(
+      { config: t.app.config, db: createDatabaseClient(t.databaseUrl, 2), databaseUrl: t.databaseUrl },
+      { stream: { maxPerSession: 2, maxPerInstance: 100 } },
+    );
+    await racing.listen({ host: "127.0.0.1", port: 0 });
+    const racers: WebSocket[] = [];
+    try {
+      const outcomes = await Promise.all(
+        Array.from(
+          { length: 6 },
+          () =>
+            new Promise<string>((resolve) => {
+              const socket = new WebSocket(streamUrl(racing), { headers: { cookie: viewer } });
+              socket.on("unexpected-response", (_request, response) =>
+                resolve(`http ${response.statusCode}`),
+              );
+              socket.on("error", () => {});
+              socket.on("close", (code) => resolve(`closed ${code}`));
+              // Still open a moment after the hello: it holds one of the session's two slots.
+              socket.on("message", () => setTimeout(() => resolve("open"), 300));
+              racers.push(socket);
+            }),
+        ),
+      );
+      // The upgrade hook answers 429; should two upgrades ever pass it before either is counted
+      // (no I/O lies between them today), the handler closes the later one with 1008.
+      expect(outcomes.filter((outcome) => outcome === "open")).toHaveLength(2);
+      for (const outcome of outcomes.filter((o) => o !== "open"))
+        expect(["http 429", `closed ${STREAM_CLOSE.overCapacity}`]).toContain(outcome);
+      expect(racing.streamConnections.size).toBe(2);
+    } finally {
+      for (const socket of racers) socket.terminate();
+      await racing.close();
+    }
   });
 });
 

@@ -105,6 +105,15 @@ export default fp(
       },
       async (socket, request) => {
         const { id, user } = sessionOf(request);
+        // Upgrades of one session can all pass admitStream before any of them is counted here.
+        const admission = connections.admit(id);
+        if (!admission.ok) {
+          socket.close(
+            STREAM_CLOSE.overCapacity,
+            admission.status === 429 ? "too many streams" : "instance full",
+          );
+          return;
+        }
         const { send, connection } = connections.add(socket, { id, userId: user.id, role: user.role });
         const { since } = request.query as { since?: number };
         const detach = await hub.attach({ send, lastSent: 0 }, since);

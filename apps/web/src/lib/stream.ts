@@ -54,6 +54,7 @@ export type StreamCloseAction = "resync" | "session" | "reconnect";
 /** The contract's close codes, copied (the bundle imports contract types only); `satisfies` keeps them equal. */
 const CLOSE = {
   goingAway: 1001,
+  overCapacity: 1008,
   fellBehind: 1013,
   sessionEnded: 4401,
 } as const satisfies typeof STREAM_CLOSE;
