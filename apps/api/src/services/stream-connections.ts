@@ -177,7 +177,9 @@ export class StreamConnections {
               : row.user.role !== connection.session.role
                 ? "role changed"
                 : null;
-        if (reason) this.close(connection, STREAM_CLOSE.sessionEnded, `session ended: ${reason}`);
+        if (!reason) continue;
+        this.log.info({ userId: connection.session.userId, reason }, "live stream closed: session ended");
+        this.close(connection, STREAM_CLOSE.sessionEnded, `session ended: ${reason}`);
       }
     } catch (error) {
       // The database is away: keep the streams (they carry nothing without it) and check next tick.
