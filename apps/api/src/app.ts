@@ -26,6 +26,7 @@ import tokenRoutes from "./routes/tokens";
 import trustAnchorRoutes from "./routes/trust-anchors";
 import userSsoRoutes from "./routes/user-sso";
 import userRoutes from "./routes/users";
+import type { StreamLimits } from "./services/stream-connections";
 
 /**
  * Builds the API without listening, so tests drive it with `inject` and server.ts with `listen`.
@@ -33,7 +34,10 @@ import userRoutes from "./routes/users";
  */
 export async function buildApp(
   appContext: AppContext,
-  options: Pick<FastifyServerOptions, "logger"> = {},
+  options: Pick<FastifyServerOptions, "logger"> & {
+    /** Live-stream bounds other than the configured ones (tests: heartbeats of milliseconds). */
+    stream?: Partial<StreamLimits>;
+  } = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
@@ -57,7 +61,7 @@ export async function buildApp(
   // Before the collector routes: its hook spends the token's report budget and refreshes trust anchors.
   await app.register(collectorLimits);
   // Before the routes: the host routes drop their cached summary when the hub hears of changes.
-  await app.register(stream, { databaseUrl: appContext.databaseUrl });
+  await app.register(stream, { databaseUrl: appContext.databaseUrl, limits: options.stream });
   await app.register(jobs, { databaseUrl: appContext.databaseUrl });
   await app.register(healthRoutes);
   await app.register(reportRoutes);

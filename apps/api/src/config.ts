@@ -45,6 +45,8 @@ export interface Config {
    * late a revocation takes effect when the change notification does not arrive (0: no cache).
    */
   collectorTokenCacheMs: number;
+  /** Live-stream WebSockets one API instance holds at once; more are refused with 503 (each costs memory and a file descriptor). */
+  streamMaxConnections: number;
   auth: AuthConfig;
   notifications: NotificationsConfig;
 }
@@ -150,6 +152,7 @@ export function loadConfig(env: Env = process.env): Config {
     // At least one full batch (1,000 reports), so every batch fits into an empty window.
     tokenReportsPerMinute: integer(env, "CERTFLEET_TOKEN_REPORTS_PER_MINUTE", 120_000, 1000, 100_000_000),
     collectorTokenCacheMs: 1000 * integer(env, "CERTFLEET_COLLECTOR_TOKEN_CACHE_SECONDS", 5, 0, 60),
+    streamMaxConnections: integer(env, "CERTFLEET_STREAM_MAX_CONNECTIONS", 1000, 1, 100_000),
     auth: {
       bootstrapAdmin: bootstrapAdmin(env),
       sessionHours: integer(env, "CERTFLEET_SESSION_HOURS", 12, 1, 24 * 30),

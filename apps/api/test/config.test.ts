@@ -72,3 +72,16 @@ describe("single sign-on rate limit", () => {
     );
   });
 });
+
+describe("CERTFLEET_STREAM_MAX_CONNECTIONS", () => {
+  it("defaults to 1000 live streams per instance and takes a whole number from 1", () => {
+    expect(loadConfig({}).streamMaxConnections).toBe(1000);
+    expect(loadConfig({ CERTFLEET_STREAM_MAX_CONNECTIONS: "5000" }).streamMaxConnections).toBe(5000);
+  });
+
+  it.each(["0", "many", "1000000"])("stops on %s naming the variable", (value) => {
+    expect(() => loadConfig({ CERTFLEET_STREAM_MAX_CONNECTIONS: value })).toThrow(
+      /^CERTFLEET_STREAM_MAX_CONNECTIONS /,
+    );
+  });
+});

@@ -1,8 +1,15 @@
-import type { HostListItem, HostPage } from "@certfleet/contracts";
+import type { HostListItem, HostPage, StreamMessage } from "@certfleet/contracts";
 import { type InfiniteData, QueryClient, QueryObserver } from "@tanstack/react-query";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { hostKeys, summaryKeys, taskKeys } from "../src/lib/query-keys";
-import { backoffDelay, CacheMerger, isStreamMessage, replaceHost } from "../src/lib/stream";
+import { hostKeys, sessionKeys, summaryKeys, taskKeys } from "../src/lib/query-keys";
+import {
+  backoffDelay,
+  CacheMerger,
+  closeAction,
+  isStreamMessage,
+  LiveStream,
+  replaceHost,
+} from "../src/lib/stream";
 
 function host(id: number, overrides: Partial<HostListItem> = {}): HostListItem {
   return {
@@ -187,5 +194,98 @@ describe("isStreamMessage", () => {
     expect(isStreamMessage({ type: "task.updated", id: 3, at: "", hostFqdn: "a.b" })).toBe(false);
     expect(isStreamMessage({ type: "task.updated", id: 3, taskId: 4 })).toBe(false);
     expect(isStreamMessage({ type: "nope", id: 1 })).toBe(false);
+  });
+});
+
+/** Stands in for the browser's WebSocket: records the URLs opened and lets the test play the server. */
+class FakeSocket {
+  static opened: FakeSocket[] = [];
+  onmessage: ((event: { data: string }) => void) | null = null;
+  onclose: ((event: { code: number; reason: string }) => void) | null = null;
+  onerror: (() => void) | null = null;
+  constructor(readonly url: string) {
+    FakeSocket.opened.push(this);
+  }
+  close(): void {}
+  deliver(message: StreamMessage): void {
+    this.onmessage?.({ data: JSON.stringify(message) });
+  }
+  closedByServer(code: number, reason = ""): void {
+    this.onclose?.({ code, reason });
+  }
+}
+
+describe("LiveStream closes", () => {
+  let client: QueryClient;
+  let merger: CacheMerger;
+  let stream: LiveStream;
+  const latest = () => FakeSocket.opened.at(-1) as FakeSocket;
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    FakeSocket.opened = [];
+    vi.stubGlobal("WebSocket", FakeSocket);
+    vi.stubGlobal("window", new EventTarget());
+    vi.stubGlobal("document", Object.assign(new EventTarget(), { visibilityState: "visible" }));
+    client = new QueryClient({ defaultOptions: { queries: { staleTime: Number.POSITIVE_INFINITY } } });
+    let openedAt = 0;
+    merger = new CacheMerger(client, () => openedAt);
+    // Wired as LiveUpdatesProvider wires them.
+    stream = new LiveStream({
+      url: "ws://web/api/v1/stream",
+      onMessage: (message) => merger.handle(message),
+      onState: () => {},
+      since: () => {
+        openedAt = Date.now();
+        return merger.since;
+      },
+      onClose: (action) => merger.handleClose(action),
+    });
+    stream.start();
+    latest().deliver({ type: "hello", lastEventId: 40 });
+    latest().deliver({ type: "host.updated", id: 41, at: "", host: host(1) });
+  });
+
+  afterEach(() => {
+    stream.stop();
+    merger.dispose();
+    client.clear();
+    vi.unstubAllGlobals();
+    vi.useRealTimers();
+  });
+
+  it("maps the contract's close codes to what the tab must do", () => {
+    expect(closeAction(1013)).toBe("resync");
+    expect(closeAction(4401)).toBe("session");
+    expect(closeAction(1001)).toBe("reconnect");
+    expect(closeAction(1006)).toBe("reconnect");
+  });
+
+  it("resumes with since after an ordinary drop", async () => {
+    latest().closedByServer(1006);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(latest().url).toBe("ws://web/api/v1/stream?since=41");
+  });
+
+  it("after 1013 (fell behind) reconnects without since and refetches what was fetched before", async () => {
+    client.setQueryData(summaryKeys.all, { n: 1 });
+    latest().closedByServer(1013, "resync: client fell behind");
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(FakeSocket.opened).toHaveLength(2);
+    expect(latest().url).toBe("ws://web/api/v1/stream");
+    expect(client.getQueryState(summaryKeys.all)?.isInvalidated).toBe(false);
+    latest().deliver({ type: "hello", lastEventId: 900 });
+    expect(client.getQueryState(summaryKeys.all)?.isInvalidated).toBe(true);
+    expect(merger.since).toBe(900);
+  });
+
+  it("after 4401 (session ended or changed) rechecks every query, the session among them", async () => {
+    client.setQueryData(sessionKeys.current(), { user: { role: "operator" } });
+    client.setQueryData(summaryKeys.all, { n: 1 });
+    latest().closedByServer(4401, "session ended: role changed");
+    expect(client.getQueryState(sessionKeys.current())?.isInvalidated).toBe(true);
+    expect(client.getQueryState(summaryKeys.all)?.isInvalidated).toBe(true);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(latest().url).toBe("ws://web/api/v1/stream?since=41"); // the new role resumes where it was
   });
 });

@@ -7,8 +7,23 @@ import type { EstateClock } from "./estate/filters";
 import { hostItemsByIds } from "./estate/hosts";
 import { rawQueries } from "./raw-sql";
 
+/**
+ * A message serialised once and sent as is to every client it concerns: with hundreds of browsers
+ * attached, one JSON.stringify and one UTF-8 encoding per event rather than one per client.
+ */
+export interface StreamFrame {
+  /** The event's id (host.updated, task.updated); null for hello and resync. */
+  eventId: number | null;
+  data: Buffer;
+}
+
+export function streamFrame(message: StreamMessage): StreamFrame {
+  const eventId = message.type === "host.updated" || message.type === "task.updated" ? message.id : null;
+  return { eventId, data: Buffer.from(JSON.stringify(message)) };
+}
+
 export interface StreamClient {
-  send: (message: StreamMessage) => void;
+  send: (frame: StreamFrame) => void;
   /** Id of the last event this client has been sent (or told about in hello). */
   lastSent: number;
 }
@@ -79,21 +94,20 @@ export class ChangeHub {
 
   /** Registers a client, first replaying what it missed since `since` (or telling it to resync). */
   async attach(client: StreamClient, since: number | undefined): Promise<() => void> {
-    client.send({ type: "hello", lastEventId: this.lastId });
+    client.send(streamFrame({ type: "hello", lastEventId: this.lastId }));
     client.lastSent = since ?? this.lastId;
     if (client.lastSent > this.lastId) client.lastSent = this.lastId; // a cursor from another database
     // Replay until caught up; no await between the check and add(), so no broadcast slips past.
     while (client.lastSent < this.lastId) {
-      const missed = await this.countAfter(client.lastSent, this.lastId);
-      if (missed > MAX_REPLAY) {
-        client.send({ type: "resync", lastEventId: this.lastId });
+      if (!(await this.canReplay(client.lastSent, this.lastId))) {
+        client.send(streamFrame({ type: "resync", lastEventId: this.lastId }));
         client.lastSent = this.lastId;
         break;
       }
       // Only up to lastId: beyond it ids may still be filled by transactions in flight.
       const upTo = this.lastId;
       const events = await this.readEvents(client.lastSent, upTo);
-      for (const message of await this.toMessages(events)) this.deliver(client, message);
+      for (const frame of await this.toFrames(events)) this.deliver(client, frame);
       client.lastSent = events.length < BATCH ? upTo : Number(events.at(-1)?.id ?? upTo);
     }
     this.clients.add(client);
@@ -231,10 +245,10 @@ export class ChangeHub {
       // With no client attached the host rows are not read (a query per 500 events: ~7% of Postgres's
       // statement time in steady-state ingest). No await on that path, so no client can attach in
       // between; one attaching meanwhile replays from lastId in attach() itself.
-      const messages = this.clients.size > 0 ? await this.toMessages(ready) : [];
+      const frames = this.clients.size > 0 ? await this.toFrames(ready) : [];
       for (const listener of this.changeListeners) listener();
       for (const client of this.clients) {
-        for (const message of messages) this.deliver(client, message);
+        for (const frame of frames) this.deliver(client, frame);
         client.lastSent = Math.max(client.lastSent, lastEventId);
       }
       this.lastId = lastEventId;
@@ -267,11 +281,10 @@ export class ChangeHub {
     return row.snapshot;
   }
 
-  private deliver(client: StreamClient, message: StreamMessage): void {
-    if ((message.type !== "host.updated" && message.type !== "task.updated") || message.id <= client.lastSent)
-      return;
-    client.send(message);
-    client.lastSent = message.id;
+  private deliver(client: StreamClient, frame: StreamFrame): void {
+    if (frame.eventId === null || frame.eventId <= client.lastSent) return;
+    client.send(frame);
+    client.lastSent = frame.eventId;
   }
 
   /**
@@ -289,26 +302,42 @@ export class ChangeHub {
           WHERE "id" > ${after}::bigint AND "id" <= ${upTo}::bigint ORDER BY "id" LIMIT ${BATCH}`;
   }
 
-  /** Events as stream messages (an event whose host is gone has none). */
-  private async toMessages(events: ChangeEventRow[]): Promise<StreamMessage[]> {
+  /** Events as stream frames, each serialised once (an event whose host is gone has none). */
+  private async toFrames(events: ChangeEventRow[]): Promise<StreamFrame[]> {
     const hosts = await hostItemsByIds(
       this.db,
       [...new Set(events.map((event) => event.hostId))],
       this.clock(),
     );
     const byId = new Map(hosts.map((host) => [host.id, host]));
-    return events.flatMap((event): StreamMessage[] => {
-      const host = byId.get(event.hostId);
-      if (!host) return [];
-      const common = { id: Number(event.id), at: event.createdAt.toISOString() };
-      return event.taskId === null
-        ? [{ type: "host.updated", ...common, host }]
-        : [{ type: "task.updated", ...common, taskId: event.taskId, hostFqdn: host.fqdn }];
-    });
+    return events
+      .flatMap((event): StreamMessage[] => {
+        const host = byId.get(event.hostId);
+        if (!host) return [];
+        const common = { id: Number(event.id), at: event.createdAt.toISOString() };
+        return event.taskId === null
+          ? [{ type: "host.updated", ...common, host }]
+          : [{ type: "task.updated", ...common, taskId: event.taskId, hostFqdn: host.fqdn }];
+      })
+      .map(streamFrame);
   }
 
-  private async countAfter(after: number, upTo: number): Promise<number> {
-    return this.db.changeEvent.count({ where: { id: { gt: BigInt(after), lte: BigInt(upTo) } } });
+  /**
+   * Whether the events in (after, upTo] can be replayed: at most MAX_REPLAY of them, and none pruned.
+   * The count stops at MAX_REPLAY + 1 rows, so a client asking from far back (since=0 on a day of
+   * events) costs a short index scan, not a count of the whole table. Events older than the oldest
+   * kept one are gone (pruned after a day): such a client must refetch, not get a replay with a hole.
+   */
+  private async canReplay(after: number, upTo: number): Promise<boolean> {
+    const [row] = await this.db.$queryRaw<{ missed: number; oldest: bigint | null }[]>`
+      SELECT
+        (SELECT count(*)::int FROM (
+           SELECT 1 FROM "ChangeEvent" WHERE "id" > ${after}::bigint AND "id" <= ${upTo}::bigint
+           ORDER BY "id" LIMIT ${MAX_REPLAY + 1}) AS recent) AS missed,
+        (SELECT min("id") FROM "ChangeEvent") AS oldest`;
+    if (!row || row.missed > MAX_REPLAY) return false;
+    // A missing run right after `after` may also be rolled-back ids; resyncing then costs one refetch.
+    return row.oldest === null ? false : Number(row.oldest) <= after + 1;
   }
 
   private async headId(): Promise<number> {

@@ -1,4 +1,4 @@
-import type { HostListItem, HostPage, StreamMessage } from "@certfleet/contracts";
+import type { HostListItem, HostPage, STREAM_CLOSE, StreamMessage } from "@certfleet/contracts";
 import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 import { certificateKeys, hostKeys, ruleKeys, summaryKeys, taskKeys } from "./query-keys";
 
@@ -41,6 +41,30 @@ export function isStreamMessage(value: unknown): value is StreamMessage {
   }
 }
 
+/**
+ * What a closed stream asks of the tab (close codes in @certfleet/contracts):
+ * - resync: the server dropped us for reading too slowly; events were lost, so refetch everything
+ *   and reconnect without ?since;
+ * - session: the session ended or changed (sign-out, disabled, new role); recheck it, which sends
+ *   a signed-out user to sign in and refreshes a changed role's data;
+ * - reconnect: anything else (network, restart); resume with ?since.
+ */
+export type StreamCloseAction = "resync" | "session" | "reconnect";
+
+/** The contract's close codes, copied (the bundle imports contract types only); `satisfies` keeps them equal. */
+const CLOSE = {
+  goingAway: 1001,
+  overCapacity: 1008,
+  fellBehind: 1013,
+  sessionEnded: 4401,
+} as const satisfies typeof STREAM_CLOSE;
+
+export function closeAction(code: number): StreamCloseAction {
+  if (code === CLOSE.fellBehind) return "resync";
+  if (code === CLOSE.sessionEnded) return "session";
+  return "reconnect";
+}
+
 export interface LiveStreamOptions {
   /** Absolute ws(s):// URL of the stream, without `since`. */
   url: string;
@@ -48,6 +72,8 @@ export interface LiveStreamOptions {
   onState: (state: LiveState) => void;
   /** Called on every (re)connection with the last event id seen, to resume from. */
   since: () => number | null;
+  /** Called when the server closes the stream, before reconnecting. */
+  onClose?: (action: StreamCloseAction) => void;
 }
 
 /**
@@ -110,9 +136,10 @@ export class LiveStream {
       }
       this.options.onMessage(parsed);
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.socket !== socket) return; // superseded or stopped
       this.socket = null;
+      this.options.onClose?.(closeAction(event.code));
       this.scheduleReconnect();
     };
     // An error is always followed by close; reconnecting happens there.
@@ -233,6 +260,19 @@ export class CacheMerger {
         this.pendingTasks = true;
         this.schedule();
         return;
+    }
+  }
+
+  /** Acts on how the stream closed (see StreamCloseAction). */
+  handleClose(action: StreamCloseAction): void {
+    if (action === "resync") {
+      // Forget the cursor: the next hello counts as a first connection, which refetches every
+      // query fetched before it, and no replay is asked for.
+      this.lastEventId = null;
+      this.cancelPending();
+    } else if (action === "session") {
+      // The session query among them: a 401 sends the user to sign in (query-client.ts).
+      void this.queryClient.invalidateQueries();
     }
   }
 

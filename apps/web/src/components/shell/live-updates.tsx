@@ -33,6 +33,7 @@ export function LiveUpdatesProvider({ children }: { children: ReactNode }) {
       url: streamUrl(),
       onMessage: (message) => merger.handle(message),
       onState: setState,
+      onClose: (action) => merger.handleClose(action),
       since: () => {
         // Called once per connection attempt: remember when, for the first hello's catch-up.
         attemptStartedAt = Date.now();
