@@ -8,8 +8,8 @@ import {
   startEmbeddedPostgres,
 } from "@certfleet/db";
 import { buildApp } from "./app";
-import { type Config, ConfigError, loadConfig } from "./config";
-import { ensureDemoAccounts } from "./services/demo-accounts";
+import { type Config, ConfigError, isLoopbackHost, loadConfig } from "./config";
+import { disableDemoAccounts, ensureDemoAccounts } from "./services/demo-accounts";
 import { seedDemoEstate } from "./services/demo-seed";
 import { ensureCollectorToken, generateToken } from "./services/tokens";
 import { bootstrapAdmin } from "./services/users";
@@ -77,6 +77,14 @@ async function seedAccounts(
   if (config.auth.bootstrapAdmin) {
     const outcome = await bootstrapAdmin(db, config.auth.bootstrapAdmin);
     if (outcome === "created") say(`created the first admin, ${config.auth.bootstrapAdmin.email}`);
+  }
+  // config.ts refuses the demo unless both listen on loopback; accounts left by an earlier demo run go too.
+  if (!isLoopbackHost(config.apiHost) || !isLoopbackHost(config.webHost)) {
+    const disabled = await disableDemoAccounts(db);
+    if (disabled.length > 0)
+      say(
+        `listening beyond loopback: disabled the demo accounts (published passwords): ${disabled.join(", ")}`,
+      );
   }
   if (config.seedDemo) {
     await ensureDemoAccounts(db);
