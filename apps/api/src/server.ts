@@ -3,6 +3,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import {
   createDatabaseClient,
+  databaseRole,
+  grantRuntimePrivileges,
   migrateDatabase,
   type RunningEmbeddedPostgres,
   startEmbeddedPostgres,
@@ -27,7 +29,15 @@ async function main(): Promise<void> {
     embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort });
     databaseUrl = embedded.url;
   }
-  await migrateDatabase(databaseUrl, say);
+  if (config.migrationDatabaseUrl) {
+    // The schema owner migrates; the app then runs as DATABASE_URL's role, which owns nothing.
+    await migrateDatabase(config.migrationDatabaseUrl, say);
+    await grantRuntimePrivileges(config.migrationDatabaseUrl, databaseRole(databaseUrl));
+  } else {
+    // One role for both (the embedded default, or a DATABASE_URL whose migrations ran elsewhere:
+    // with nothing pending this only reads the migration ledger).
+    await migrateDatabase(databaseUrl, say);
+  }
   const db = createDatabaseClient(databaseUrl, {
     poolSize: config.databasePoolSize,
     ...config.databaseTimeouts,
