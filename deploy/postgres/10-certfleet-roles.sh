@@ -5,6 +5,7 @@
 # cannot alter tables or disable the audit log's append-only trigger (docs/deployment.md).
 set -eu
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
+  -v app_role="${CERTFLEET_DB_APP_ROLE:-certfleet_app}" \
   -v app_password="$CERTFLEET_DB_APP_PASSWORD" <<'SQL'
-CREATE ROLE certfleet_app LOGIN PASSWORD :'app_password' NOSUPERUSER NOCREATEDB NOCREATEROLE;
+CREATE ROLE :"app_role" LOGIN PASSWORD :'app_password' NOSUPERUSER NOCREATEDB NOCREATEROLE;
 SQL

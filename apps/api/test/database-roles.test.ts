@@ -1,4 +1,6 @@
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import path from "node:path";
 import {
   createDatabaseClient,
   type Database,
@@ -138,4 +140,47 @@ describe("the runtime database role", () => {
       await db.$disconnect();
     }
   }, 60_000);
+});
+
+/** The script runs psql, as inside the postgres image; a machine without the client skips it. */
+const hasPsql = spawnSync("psql", ["--version"]).status === 0;
+
+describe("compose's init script (deploy/postgres/10-certfleet-roles.sh)", () => {
+  it.skipIf(!hasPsql)("creates a login role that is no superuser and owns nothing", async () => {
+    const role = `cf_init_${suffix}`;
+    const admin = new URL(adminUrl);
+    try {
+      // As the postgres image runs it, but over TCP to the test server (PG* variables reach psql).
+      const result = spawnSync(
+        "sh",
+        [path.resolve(import.meta.dirname, "../../../deploy/postgres/10-certfleet-roles.sh")],
+        {
+          env: {
+            PATH: process.env.PATH,
+            PGHOST: admin.hostname,
+            PGPORT: admin.port || "5432",
+            PGPASSWORD: decodeURIComponent(admin.password),
+            POSTGRES_USER: decodeURIComponent(admin.username),
+            POSTGRES_DB: database,
+            CERTFLEET_DB_APP_ROLE: role,
+            CERTFLEET_DB_APP_PASSWORD: 'it\'s a "quoted" password',
+          },
+          encoding: "utf8",
+        },
+      );
+      expect(result.stderr).toBe("");
+      expect(result.status).toBe(0);
+      const created = await withAdmin(adminUrl, (client) =>
+        client.query(
+          "SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = $1",
+          [role],
+        ),
+      );
+      expect(created.rows).toEqual([
+        { rolcanlogin: true, rolsuper: false, rolcreatedb: false, rolcreaterole: false },
+      ]);
+    } finally {
+      await withAdmin(adminUrl, (client) => client.query(`DROP ROLE IF EXISTS ${quoteIdentifier(role)}`));
+    }
+  });
 });

@@ -46,7 +46,8 @@ describe("docker-compose.yml", () => {
     const init = service("postgres").volumes?.find((volume) => volume.includes("docker-entrypoint-initdb.d"));
     expect(init).toBeDefined();
     const script = read((init ?? "").split(":")[0]?.replace(/^\.\//, "") ?? "");
-    expect(script).toMatch(/CREATE ROLE certfleet_app LOGIN PASSWORD :'app_password' NOSUPERUSER/);
+    expect(script).toMatch(/app_role="\$\{CERTFLEET_DB_APP_ROLE:-certfleet_app\}"/);
+    expect(script).toMatch(/CREATE ROLE :"app_role" LOGIN PASSWORD :'app_password' NOSUPERUSER/);
   });
 
   it("pins Postgres, keeps its data in a named volume and checks its health", () => {
