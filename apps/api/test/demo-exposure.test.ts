@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,6 +6,7 @@ import type { AuditPage } from "@certfleet/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoAccounts, disableDemoAccounts, ensureDemoAccounts } from "../src/services/demo-accounts";
 import { createTestApp, signIn, TEST_ADMIN, type TestApp } from "./support/app";
+import { freePort } from "./support/global-setup";
 
 const root = path.resolve(import.meta.dirname, "../../..");
 
@@ -81,4 +82,59 @@ describe("demo accounts left from a loopback demo run", () => {
     const disabled = audit.items.filter((entry) => JSON.stringify(entry.after).includes("beyond loopback"));
     expect(disabled).toHaveLength(4);
   });
+});
+
+describe("the API process on a database with demo accounts, its web app listening beyond loopback", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t?.close());
+
+  it("disables them at start-up and says so", async () => {
+    await ensureDemoAccounts(t.db);
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([name]) => !name.startsWith("VITEST") && !name.startsWith("CERTFLEET_") && name !== "DATABASE_URL",
+      ),
+    );
+    // The API itself stays on loopback (nothing here listens on other interfaces); the web host
+    // setting alone makes the instance reachable from elsewhere.
+    const server = spawn(process.execPath, ["--import", "tsx", "apps/api/src/server.ts"], {
+      cwd: root,
+      env: {
+        ...inherited,
+        DATABASE_URL: t.databaseUrl,
+        API_PORT: String(await freePort()),
+        CERTFLEET_WEB_HOST: "0.0.0.0",
+        CERTFLEET_JOBS: "false",
+        LOG_LEVEL: "warn",
+      },
+    });
+    let output = "";
+    server.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    server.stderr.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!output.includes("API listening") && server.exitCode === null && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(output).toContain("API listening");
+      expect(output).toMatch(
+        /disabled the demo accounts \(published passwords\): .*admin@demo\.certfleet\.local/,
+      );
+      const enabled = await t.db.user.count({
+        where: { email: { endsWith: "@demo.certfleet.local" }, disabledAt: null },
+      });
+      expect(enabled).toBe(0);
+    } finally {
+      server.kill("SIGTERM");
+      await new Promise((resolve) =>
+        server.exitCode !== null ? resolve(null) : server.once("exit", resolve),
+      );
+    }
+  }, 90_000);
 });
