@@ -2,16 +2,19 @@
 // `pnpm start`: builds the web app when its sources changed, starts the API (which starts the
 // embedded Postgres when DATABASE_URL is unset), waits for it to be healthy, then starts the web
 // app. Ctrl-C stops both, and the API stops its embedded Postgres cleanly.
-// Settings are validated by the API's config module; this script only needs the two ports.
+// Settings are validated by the API's config module (which starts first, so a wrong value stops
+// everything with a message naming it); this script only needs the ports and the listen addresses.
+// Both listen on loopback unless CERTFLEET_API_HOST / CERTFLEET_WEB_HOST say otherwise: a first
+// start on a bare machine, with its published demo passwords, must not be reachable from others.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { listenAddresses } from "./listen-addresses.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const webDir = path.join(root, "apps/web");
-const apiPort = process.env.API_PORT || "3001";
-const webPort = process.env.WEB_PORT || "3000";
+const { apiPort, apiHost, apiUrl, webHost, webUrl, nextStartArgs } = listenAddresses(process.env);
 // Next.js would otherwise try to send telemetry from an offline machine.
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 const log = (line) => console.log(`[certfleet] ${line}`);
@@ -86,6 +89,8 @@ const api = spawn(process.execPath, ["--import", "tsx", "apps/api/src/server.ts"
   env: {
     ...process.env,
     API_PORT: apiPort,
+    CERTFLEET_API_HOST: apiHost,
+    CERTFLEET_WEB_HOST: webHost,
     // Browsers reach the API through the web app's /api proxy on this machine, which adds
     // X-Forwarded-For: trust it from loopback only, so sign-in limits count each browser's own address
     // rather than lumping every browser together under 127.0.0.1. Set the variable to override.
@@ -100,19 +105,19 @@ api.on("exit", (code) => {
 });
 
 try {
-  await waitFor(`http://127.0.0.1:${apiPort}/api/health`, api, "API", 180_000);
-  const web = spawn(process.execPath, [nextBin(), "start", "-p", webPort], {
+  await waitFor(`${apiUrl}/api/health`, api, "API", 180_000);
+  const web = spawn(process.execPath, [nextBin(), ...nextStartArgs], {
     cwd: webDir,
     stdio: "inherit",
-    env: { ...process.env, CERTFLEET_API_URL: `http://127.0.0.1:${apiPort}` },
+    env: { ...process.env, CERTFLEET_API_URL: apiUrl },
   });
   children.push(web);
   web.on("exit", (code) => {
     log(`web exited (${code})`);
     stopAll(code ?? 1);
   });
-  await waitFor(`http://127.0.0.1:${webPort}/`, web, "web", 60_000);
-  log(`certfleet is up: web http://localhost:${webPort}, api http://localhost:${apiPort}`);
+  await waitFor(`${webUrl}/`, web, "web", 60_000);
+  log(`certfleet is up: web ${webUrl} (listening on ${webHost}), api ${apiUrl} (listening on ${apiHost})`);
 } catch (error) {
   log(error.message);
   stopAll(1);

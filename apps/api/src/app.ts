@@ -1,5 +1,6 @@
 import { TypeBoxValidatorCompiler } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { withLogRedaction } from "./logging";
 import auth from "./plugins/auth";
 import collectorLimits from "./plugins/collector-limits";
 import context, { type AppContext } from "./plugins/context";
@@ -40,7 +41,8 @@ export async function buildApp(
   } = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    // Whoever builds the app picks the level and destination; redaction is not theirs to forget.
+    logger: options.logger ? withLogRedaction(options.logger === true ? {} : options.logger) : false,
     // Reports are machine-generated; an unknown field is a collector bug worth a clear 422.
     ajv: { customOptions: { removeAdditional: false } },
     // Off unless CERTFLEET_TRUST_PROXY names the proxies: otherwise any client could pick the

@@ -8,7 +8,15 @@ import type { DatabaseTimeouts } from "@certfleet/db";
 export interface Config {
   /** Unset: start the embedded Postgres under dataDir. */
   databaseUrl: string | null;
+  /**
+   * MIGRATION_DATABASE_URL: the role that owns the schema and runs migrations, when the app itself
+   * (DATABASE_URL) runs as a lesser role that may not alter tables or the audit log.
+   */
+  migrationDatabaseUrl: string | null;
+  /** Address the API binds: loopback unless CERTFLEET_API_HOST says otherwise. */
   apiHost: string;
+  /** Address `pnpm start` binds the web app to (CERTFLEET_WEB_HOST); read here for the demo-account check. */
+  webHost: string;
   apiPort: number;
   webPort: number;
   dataDir: string;
@@ -120,9 +128,15 @@ type Env = Record<string, string | undefined>;
 
 export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = optionalPostgresUrl(env, "DATABASE_URL");
+  const apiHost = text(env, "CERTFLEET_API_HOST", "127.0.0.1");
+  const webHost = text(env, "CERTFLEET_WEB_HOST", "127.0.0.1");
+  const seedDemo = boolean(env, "CERTFLEET_SEED_DEMO", databaseUrl === null);
+  refuseDemoOffLoopback(seedDemo, { CERTFLEET_API_HOST: apiHost, CERTFLEET_WEB_HOST: webHost });
   return {
     databaseUrl,
-    apiHost: text(env, "CERTFLEET_API_HOST", "127.0.0.1"),
+    migrationDatabaseUrl: migrationDatabaseUrl(env, databaseUrl),
+    apiHost,
+    webHost,
     apiPort: integer(env, "API_PORT", 3001, 1, 65535),
     webPort: integer(env, "WEB_PORT", 3000, 1, 65535),
     dataDir: text(env, "CERTFLEET_DATA_DIR", "./.data"),
@@ -146,7 +160,7 @@ export function loadConfig(env: Env = process.env): Config {
     expiryWarningDays: integer(env, "CERTFLEET_EXPIRY_WARNING_DAYS", 30, 1, 365),
     silentAfterHours: integer(env, "CERTFLEET_SILENT_AFTER_HOURS", 48, 1, 24 * 90),
     summaryMaxAgeMs: integer(env, "CERTFLEET_SUMMARY_MAX_AGE_MS", 1000, 0, 60_000),
-    seedDemo: boolean(env, "CERTFLEET_SEED_DEMO", databaseUrl === null),
+    seedDemo,
     logLevel: oneOf(env, "LOG_LEVEL", "info", ["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
     jobs: boolean(env, "CERTFLEET_JOBS", true),
     // At least one full batch (1,000 reports), so every batch fits into an empty window.
@@ -173,6 +187,50 @@ export function loadConfig(env: Env = process.env): Config {
       secretKey: secretKey(env, "CERTFLEET_SECRET_KEY"),
     },
   };
+}
+
+/** 127.0.0.0/8, ::1 and the name localhost: addresses no other machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
+  if (bare === "localhost" || bare === "::1" || bare === "0:0:0:0:0:0:0:1") return true;
+  return isIPv4(bare) && bare.startsWith("127.");
+}
+
+/**
+ * The demo accounts' passwords are published (README, sign-in page): they must never be reachable
+ * from another machine. So the demo (which creates them) is refused unless both the API and the web
+ * app listen on loopback only; the operator either keeps them there or turns the demo off.
+ */
+function refuseDemoOffLoopback(seedDemo: boolean, hosts: Record<string, string>): void {
+  if (!seedDemo) return;
+  for (const [name, host] of Object.entries(hosts)) {
+    if (!isLoopbackHost(host))
+      throw new ConfigError(
+        "CERTFLEET_SEED_DEMO",
+        `must be false when ${name} is "${host}" (not loopback): the demo accounts' passwords are published, ` +
+          "so they may only be reachable from this machine. Set CERTFLEET_SEED_DEMO=false (and " +
+          "CERTFLEET_ADMIN_EMAIL / CERTFLEET_ADMIN_PASSWORD for a first admin), or listen on 127.0.0.1.",
+      );
+  }
+}
+
+/** Only beside DATABASE_URL, and as another role: the point is that the app's role is not the owner. */
+function migrationDatabaseUrl(env: Env, databaseUrl: string | null): string | null {
+  const url = optionalPostgresUrl(env, "MIGRATION_DATABASE_URL");
+  if (url === null) return null;
+  if (databaseUrl === null)
+    throw new ConfigError(
+      "MIGRATION_DATABASE_URL",
+      "needs DATABASE_URL (the role the app runs as) beside it",
+    );
+  const runtimeRole = decodeURIComponent(new URL(databaseUrl).username);
+  const migratorRole = decodeURIComponent(new URL(url).username);
+  if (!runtimeRole || runtimeRole === migratorRole)
+    throw new ConfigError(
+      "MIGRATION_DATABASE_URL",
+      "must name another database role than DATABASE_URL (the migrator owns the schema, the app's role must not)",
+    );
+  return url;
 }
 
 /** CERTFLEET_SMTP_URL (smtp:// or smtps://, credentials in the URL) and CERTFLEET_SMTP_FROM go together. */

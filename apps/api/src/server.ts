@@ -3,13 +3,15 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import {
   createDatabaseClient,
+  databaseRole,
+  grantRuntimePrivileges,
   migrateDatabase,
   type RunningEmbeddedPostgres,
   startEmbeddedPostgres,
 } from "@certfleet/db";
 import { buildApp } from "./app";
-import { type Config, ConfigError, loadConfig } from "./config";
-import { ensureDemoAccounts } from "./services/demo-accounts";
+import { type Config, ConfigError, isLoopbackHost, loadConfig } from "./config";
+import { disableDemoAccounts, ensureDemoAccounts } from "./services/demo-accounts";
 import { seedDemoEstate } from "./services/demo-seed";
 import { ensureCollectorToken, generateToken } from "./services/tokens";
 import { bootstrapAdmin } from "./services/users";
@@ -27,7 +29,15 @@ async function main(): Promise<void> {
     embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort });
     databaseUrl = embedded.url;
   }
-  await migrateDatabase(databaseUrl, say);
+  if (config.migrationDatabaseUrl) {
+    // The schema owner migrates; the app then runs as DATABASE_URL's role, which owns nothing.
+    await migrateDatabase(config.migrationDatabaseUrl, say);
+    await grantRuntimePrivileges(config.migrationDatabaseUrl, databaseRole(databaseUrl));
+  } else {
+    // One role for both (the embedded default, or a DATABASE_URL whose migrations ran elsewhere:
+    // with nothing pending this only reads the migration ledger).
+    await migrateDatabase(databaseUrl, say);
+  }
   const db = createDatabaseClient(databaseUrl, {
     poolSize: config.databasePoolSize,
     ...config.databaseTimeouts,
@@ -77,6 +87,14 @@ async function seedAccounts(
   if (config.auth.bootstrapAdmin) {
     const outcome = await bootstrapAdmin(db, config.auth.bootstrapAdmin);
     if (outcome === "created") say(`created the first admin, ${config.auth.bootstrapAdmin.email}`);
+  }
+  // config.ts refuses the demo unless both listen on loopback; accounts left by an earlier demo run go too.
+  if (!isLoopbackHost(config.apiHost) || !isLoopbackHost(config.webHost)) {
+    const disabled = await disableDemoAccounts(db);
+    if (disabled.length > 0)
+      say(
+        `listening beyond loopback: disabled the demo accounts (published passwords): ${disabled.join(", ")}`,
+      );
   }
   if (config.seedDemo) {
     await ensureDemoAccounts(db);

@@ -147,6 +147,7 @@ describe("proving a report was not altered", () => {
     expect(intact).toEqual({
       storedSha256: report.contentSha256,
       computedSha256: report.contentSha256,
+      auditedSha256: report.contentSha256,
       intact: true,
       rowCount: ESTATE.length,
     });
@@ -165,6 +166,42 @@ describe("proving a report was not altered", () => {
     expect(altered.computedSha256).not.toBe(report.contentSha256);
     const download = await t.get(`/api/v1/compliance-reports/${report.id}.json`);
     expect(sha256(download.rawPayload)).toBe(altered.computedSha256);
+  });
+
+  it("detects rows and the report's own hash rewritten together, against the hash in the audit log", async () => {
+    const report = await takeReport("Rewrite check");
+    // Someone who can write the report tables turns an error host into an ok one, then rewrites
+    // the report's stored hash to match the altered rows, so the two agree again.
+    await t.db.$executeRaw`
+      UPDATE "ComplianceReportRow" SET data = jsonb_set(data, '{status}', '"ok"')
+      WHERE "reportId" = ${report.id} AND fqdn = 'agent01.contoso.com'`;
+    const altered = (
+      await t.get(`/api/v1/compliance-reports/${report.id}/verify`)
+    ).json<ComplianceVerification>();
+    await t.db.complianceReport.update({
+      where: { id: report.id },
+      data: { contentSha256: altered.computedSha256 },
+    });
+    const result = (
+      await t.get(`/api/v1/compliance-reports/${report.id}/verify`)
+    ).json<ComplianceVerification>();
+    expect(result.storedSha256).toBe(result.computedSha256);
+    expect(result.auditedSha256).toBe(report.contentSha256);
+    expect(result.intact).toBe(false);
+  });
+
+  it("detects a report row's stored hash edited alone", async () => {
+    const report = await takeReport("Stored hash check");
+    await t.db.complianceReport.update({ where: { id: report.id }, data: { contentSha256: "0".repeat(64) } });
+    const result = (
+      await t.get(`/api/v1/compliance-reports/${report.id}/verify`)
+    ).json<ComplianceVerification>();
+    expect(result).toMatchObject({
+      storedSha256: "0".repeat(64),
+      computedSha256: report.contentSha256,
+      auditedSha256: report.contentSha256,
+      intact: false,
+    });
   });
 
   it("detects a deleted row", async () => {

@@ -36,9 +36,67 @@ describe("loadConfig", () => {
     [{ LOG_LEVEL: "verbose" }, "LOG_LEVEL"],
     [{ CERTFLEET_SEED_DEMO: "maybe" }, "CERTFLEET_SEED_DEMO"],
     [{ CERTFLEET_SILENT_AFTER_HOURS: "0" }, "CERTFLEET_SILENT_AFTER_HOURS"],
+    [{ MIGRATION_DATABASE_URL: "postgresql://owner:p@db/certfleet" }, "MIGRATION_DATABASE_URL"],
+    [
+      {
+        DATABASE_URL: "postgresql://owner:p@db/certfleet",
+        MIGRATION_DATABASE_URL: "postgresql://owner:p@db/certfleet",
+      },
+      "MIGRATION_DATABASE_URL",
+    ],
+    [
+      { DATABASE_URL: "postgresql://app@db/certfleet", MIGRATION_DATABASE_URL: "http://x/y" },
+      "MIGRATION_DATABASE_URL",
+    ],
   ])("stops on %o with a message naming %s", (env, setting) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${setting} `));
+  });
+
+  it("listens on loopback by default, API and web app alike", () => {
+    expect(loadConfig({})).toMatchObject({ apiHost: "127.0.0.1", webHost: "127.0.0.1" });
+  });
+
+  it.each([
+    [{ CERTFLEET_API_HOST: "0.0.0.0" }, "CERTFLEET_API_HOST"],
+    [{ CERTFLEET_WEB_HOST: "0.0.0.0" }, "CERTFLEET_WEB_HOST"],
+    [{ CERTFLEET_WEB_HOST: "192.0.2.10" }, "CERTFLEET_WEB_HOST"],
+    [{ CERTFLEET_API_HOST: "::" }, "CERTFLEET_API_HOST"],
+    [
+      {
+        DATABASE_URL: "postgresql://db/certfleet",
+        CERTFLEET_SEED_DEMO: "true",
+        CERTFLEET_API_HOST: "0.0.0.0",
+      },
+      "CERTFLEET_API_HOST",
+    ],
+  ])("refuses the demo (published passwords) when listening beyond loopback: %o", (env, host) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(/^CERTFLEET_SEED_DEMO must be false/);
+    expect(() => loadConfig(env)).toThrow(new RegExp(host));
+  });
+
+  it("allows the demo on any loopback address, and any address without the demo", () => {
+    for (const host of ["127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"])
+      expect(loadConfig({ CERTFLEET_API_HOST: host, CERTFLEET_WEB_HOST: host }).seedDemo).toBe(true);
+    const exposed = loadConfig({
+      CERTFLEET_API_HOST: "0.0.0.0",
+      CERTFLEET_WEB_HOST: "0.0.0.0",
+      CERTFLEET_SEED_DEMO: "false",
+    });
+    expect(exposed).toMatchObject({ apiHost: "0.0.0.0", webHost: "0.0.0.0", seedDemo: false });
+    expect(
+      loadConfig({ DATABASE_URL: "postgresql://db/certfleet", CERTFLEET_API_HOST: "0.0.0.0" }).seedDemo,
+    ).toBe(false);
+  });
+
+  it("takes a migrator beside the app's own role", () => {
+    const config = loadConfig({
+      DATABASE_URL: "postgresql://certfleet_app:p@db/certfleet",
+      MIGRATION_DATABASE_URL: "postgresql://certfleet:q@db/certfleet",
+    });
+    expect(config.migrationDatabaseUrl).toBe("postgresql://certfleet:q@db/certfleet");
+    expect(loadConfig({}).migrationDatabaseUrl).toBeNull();
   });
 
   it("reads valid values", () => {

@@ -25,8 +25,29 @@ const service = (name: string): Service => {
 };
 
 describe("docker-compose.yml", () => {
-  it("runs exactly postgres, api and web", () => {
-    expect(Object.keys(compose.services).sort()).toEqual(["api", "postgres", "web"]);
+  it("runs exactly postgres, the one-shot migrate, api and web", () => {
+    expect(Object.keys(compose.services).sort()).toEqual(["api", "migrate", "postgres", "web"]);
+  });
+
+  it("gives the api a role that owns nothing; only migrate holds the schema owner's password", () => {
+    const api = service("api");
+    const migrate = service("migrate");
+    expect(api.environment?.DATABASE_URL).toMatch(/^postgresql:\/\/certfleet_app:/);
+    expect(api.environment?.MIGRATION_DATABASE_URL).toBeUndefined();
+    expect(JSON.stringify(api.environment)).not.toContain("POSTGRES_PASSWORD");
+    expect(migrate.environment?.MIGRATION_DATABASE_URL).toMatch(
+      /^postgresql:\/\/certfleet:\$\{POSTGRES_PASSWORD\}@/,
+    );
+    expect(migrate.environment?.DATABASE_URL).toBe(api.environment?.DATABASE_URL);
+    expect((migrate as { command?: string[] }).command?.join(" ")).toMatch(/apps\/api\/src\/migrate\.ts/);
+    expect(api.depends_on?.migrate?.condition).toBe("service_completed_successfully");
+    expect(migrate.depends_on?.postgres?.condition).toBe("service_healthy");
+    // The runtime role is created by the init script the postgres service mounts.
+    const init = service("postgres").volumes?.find((volume) => volume.includes("docker-entrypoint-initdb.d"));
+    expect(init).toBeDefined();
+    const script = read((init ?? "").split(":")[0]?.replace(/^\.\//, "") ?? "");
+    expect(script).toMatch(/app_role="\$\{CERTFLEET_DB_APP_ROLE:-certfleet_app\}"/);
+    expect(script).toMatch(/CREATE ROLE :"app_role" LOGIN PASSWORD :'app_password' NOSUPERUSER/);
   });
 
   it("pins Postgres, keeps its data in a named volume and checks its health", () => {
@@ -37,9 +58,9 @@ describe("docker-compose.yml", () => {
     expect(postgres.healthcheck?.test.join(" ")).toMatch(/pg_isready/);
   });
 
-  it("starts the api only on a healthy database, listening on all interfaces at 3001, with a healthcheck", () => {
+  it("starts the api only after the migrations, listening on all interfaces at 3001, with a healthcheck", () => {
     const api = service("api");
-    expect(api.depends_on?.postgres?.condition).toBe("service_healthy");
+    expect(api.depends_on?.migrate?.condition).toBe("service_completed_successfully");
     expect(api.environment?.DATABASE_URL).toMatch(/^postgresql:\/\/.*@postgres:5432\/certfleet$/);
     expect(api.environment?.CERTFLEET_API_HOST).toBe("0.0.0.0");
     expect(api.ports?.some((port) => port.endsWith(":3001"))).toBe(true);
@@ -75,5 +96,6 @@ describe("docker-compose.yml", () => {
     const text = read("docker-compose.yml");
     expect(text).toMatch(/POSTGRES_PASSWORD: \$\{POSTGRES_PASSWORD:\?/);
     expect(text).toMatch(/CERTFLEET_COLLECTOR_TOKEN: \$\{CERTFLEET_COLLECTOR_TOKEN:\?/);
+    expect(text).toMatch(/CERTFLEET_DB_APP_PASSWORD: \$\{CERTFLEET_DB_APP_PASSWORD:\?/);
   });
 });

@@ -116,7 +116,16 @@ export const ComplianceDiffParamsSchema = Type.Object({
 export const ComplianceVerificationSchema = Type.Object({
   storedSha256: Type.String(),
   computedSha256: Type.String(),
-  intact: Type.Boolean(),
+  auditedSha256: Nullable(
+    Type.String({
+      description:
+        "The hash recorded in the audit entry written when the report was taken (append-only, so an edit of the report row's own hash shows); null when no such entry exists",
+    }),
+  ),
+  intact: Type.Boolean({
+    description:
+      "The rows as stored hash to the report's recorded hash and to the audited one, with no row missing",
+  }),
   rowCount: Type.Integer({ description: "Rows read back; differs from hostCount when rows were removed" }),
 });
 export type ComplianceVerification = Static<typeof ComplianceVerificationSchema>;

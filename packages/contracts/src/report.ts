@@ -98,6 +98,12 @@ export type Report = Static<typeof ReportSchema>;
 
 export const MAX_BATCH_REPORTS = 1000;
 
+/**
+ * Largest request body the API takes: a batch of reports (one report: 4 MiB). The web app's /api
+ * proxy uses the same number, so no body it forwards is cut short on the way (apps/web/next.config.ts).
+ */
+export const REPORT_BATCH_BODY_LIMIT = 16 * 1024 * 1024;
+
 export const ReportBatchSchema = Type.Object(
   {
     // Items are validated one by one in the handler so one bad report does not sink the batch.

@@ -1,6 +1,7 @@
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -57,7 +58,10 @@ export async function startEmbeddedPostgres(
   const clusterDir = path.join(dataDir, "postgres");
   const database = options.database ?? "certfleet";
   const log = options.log ?? (() => {});
-  await mkdir(dataDir, { recursive: true });
+  // The data dir holds the database password, the collector token and the demo CA's key: its owner's
+  // alone (an existing one is tightened too; as root, o+x is added back below for traversal only).
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await chmod(dataDir, 0o700);
   if (process.getuid?.() === 0)
     await letPostgresUserThrough([dataDir, ...(await embeddedBinaryDirectories())], log);
   const credentials = await loadOrCreateCredentials(dataDir);
@@ -89,7 +93,7 @@ export async function startEmbeddedPostgres(
   const firstStart = !existsSync(path.join(clusterDir, "PG_VERSION"));
   if (firstStart) {
     log(`initialising embedded Postgres in ${clusterDir}`);
-    await server.initialise();
+    await initialisePrivately(() => server.initialise(), dataDir);
   }
   try {
     await server.start();
@@ -103,6 +107,54 @@ export async function startEmbeddedPostgres(
   const url = `postgresql://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${options.port}/${database}`;
   await createDatabaseIfMissing(url);
   return { url, stop: () => server.stop() };
+}
+
+/**
+ * Runs the library's initialise() so that nothing it writes can be read by another OS user.
+ *
+ * initdb itself creates the cluster 0700 with 0600 files. The library, though, first writes the
+ * database password in clear to `<os.tmpdir()>/pg-password-*` with the process umask (0644 under
+ * the usual 022), where any local user could read it while initdb runs. So, for the duration:
+ * - TMPDIR points at a fresh 0700 directory inside the data dir, owned by whoever runs initdb
+ *   (the "postgres" OS user when we are root), so only that user and root can reach the file;
+ * - when not root, the umask is 077 as well, so every file created meanwhile is the owner's only.
+ *   As root it cannot be: the password file would then be root's 0600 and initdb, running as
+ *   "postgres", could not read it; the private directory is what keeps it from others there.
+ */
+async function initialisePrivately(initialise: () => Promise<void>, dataDir: string): Promise<void> {
+  const privateTmp = path.join(dataDir, `.initdb-${randomBytes(6).toString("hex")}`);
+  await mkdir(privateTmp, { mode: 0o700 });
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    const owner = postgresOsUser();
+    await chown(privateTmp, owner.uid, owner.gid);
+  }
+  const previousTmpdir = process.env.TMPDIR;
+  const previousUmask = asRoot ? null : process.umask(0o077);
+  process.env.TMPDIR = privateTmp;
+  try {
+    await initialise();
+  } finally {
+    if (previousTmpdir === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = previousTmpdir;
+    if (previousUmask !== null) process.umask(previousUmask);
+    await rm(privateTmp, { recursive: true, force: true });
+  }
+}
+
+/** The OS user initdb runs as when we are root, created as the library would create it (groupadd/useradd). */
+function postgresOsUser(): { uid: number; gid: number } {
+  const ids = () => ({
+    uid: Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim()),
+    gid: Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim()),
+  });
+  try {
+    return ids();
+  } catch {
+    execFileSync("groupadd", ["-f", "postgres"]);
+    execFileSync("useradd", ["-g", "postgres", "postgres"]);
+    return ids();
+  }
 }
 
 /**

@@ -11,3 +11,4 @@ export { createDatabaseIfMissing, quoteIdentifier, startEmbeddedPostgres } from 
 export type * from "./generated/prisma/client";
 export { Prisma } from "./generated/prisma/client";
 export { migrateDatabase } from "./migrate";
+export { databaseRole, grantRuntimePrivileges } from "./roles";

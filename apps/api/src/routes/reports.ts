@@ -3,6 +3,7 @@ import {
   BatchResultSchema,
   IngestResultSchema,
   ProblemSchema,
+  REPORT_BATCH_BODY_LIMIT,
   type Report,
   ReportBatchSchema,
   ReportSchema,
@@ -20,7 +21,7 @@ import { refuseFutureReport } from "../services/report-clock";
 const MiB = 1024 * 1024;
 /** Body limits (docs/collector-contract.md): one report, and a batch of up to 1,000 of them; 413 above. */
 export const REPORT_BODY_LIMIT = 4 * MiB;
-export const BATCH_BODY_LIMIT = 16 * MiB;
+export const BATCH_BODY_LIMIT = REPORT_BATCH_BODY_LIMIT;
 const problems = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [status, ProblemSchema]));
 const reportValidator = Compile(ReportSchema);

@@ -1,6 +1,7 @@
 import type { UserRole } from "@certfleet/contracts";
 import { USER_ROLES } from "@certfleet/core";
 import type { Database } from "@certfleet/db";
+import { recordAudit } from "./audit";
 import { ensureUser } from "./users";
 
 /**
@@ -26,4 +27,37 @@ export async function ensureDemoAccounts(db: Database): Promise<void> {
   for (const account of demoAccounts()) {
     await ensureUser(db, { ...account, name: DEMO_NAMES[account.role] });
   }
+}
+
+/**
+ * Disables the demo accounts left from a demo run on loopback, for an instance that now listens
+ * beyond it (CERTFLEET_API_HOST / CERTFLEET_WEB_HOST): their passwords are published, so anyone who
+ * reaches the address could sign in as an admin. Their sessions end too; one audit entry each.
+ * Answers the e-mails disabled.
+ */
+export async function disableDemoAccounts(db: Database): Promise<string[]> {
+  const emails = demoAccounts().map((account) => account.email);
+  return db.$transaction(async (tx) => {
+    const enabled = await tx.user.findMany({
+      where: { email: { in: emails }, disabledAt: null },
+      select: { id: true, email: true },
+    });
+    if (enabled.length === 0) return [];
+    const ids = enabled.map((user) => user.id);
+    await tx.user.updateMany({ where: { id: { in: ids } }, data: { disabledAt: new Date() } });
+    await tx.session.deleteMany({ where: { userId: { in: ids } } });
+    for (const user of enabled)
+      await recordAudit(tx, null, {
+        action: "user.update",
+        entityType: "user",
+        entityId: user.id,
+        before: { email: user.email, disabled: false },
+        after: {
+          email: user.email,
+          disabled: true,
+          reason: "demo account on an instance listening beyond loopback",
+        },
+      });
+    return enabled.map((user) => user.email);
+  });
 }

@@ -68,22 +68,45 @@ export async function toComplianceReports(db: Database, rows: ReportRecord[]): P
   });
 }
 
-/** Recomputes the hash from the rows as stored now and compares it with the one recorded. */
+/**
+ * Recomputes the hash from the rows as stored now and compares it with the two recorded when the
+ * report was taken: the report row's own (which anyone who can write that table could rewrite
+ * together with the rows) and the one in the report's first `report.create` audit entry, which the
+ * app's database role can neither update nor delete (docs/deployment.md).
+ */
 export async function verifyComplianceReport(db: Database, id: number): Promise<ComplianceVerification> {
   const report = await findComplianceReport(db, id);
+  const auditedSha256 = await auditedReportHash(db, id);
+  const recorded = { storedSha256: report.contentSha256, auditedSha256 };
   try {
     const computed = await hashStoredReport(db, id, complianceHeader(report));
     return {
-      storedSha256: report.contentSha256,
+      ...recorded,
       computedSha256: computed.sha256,
-      intact: computed.sha256 === report.contentSha256 && computed.rowCount === report.hostCount,
+      intact:
+        computed.sha256 === report.contentSha256 &&
+        computed.sha256 === auditedSha256 &&
+        computed.rowCount === report.hostCount,
       rowCount: computed.rowCount,
     };
   } catch (error) {
     // A row whose fqdn was edited no longer sorts where its key does: altered by definition.
     if (!(error instanceof RangeError)) throw error;
-    return { storedSha256: report.contentSha256, computedSha256: "", intact: false, rowCount: -1 };
+    return { ...recorded, computedSha256: "", intact: false, rowCount: -1 };
   }
+}
+
+/** The hash in the earliest audit entry of the report's creation: a later one may be forged, never an earlier. */
+async function auditedReportHash(db: Database, id: number): Promise<string | null> {
+  const entry = await db.auditEvent.findFirst({
+    where: { action: "report.create", entityType: "compliance_report", entityId: String(id) },
+    orderBy: { id: "asc" },
+    select: { after: true },
+  });
+  const after = entry?.after;
+  if (!after || typeof after !== "object" || Array.isArray(after)) return null;
+  const hash = (after as { contentSha256?: unknown }).contentSha256;
+  return typeof hash === "string" ? hash : null;
 }
 
 /** Host-by-host comparison of two reports (see diffComplianceRows for what better means). */
