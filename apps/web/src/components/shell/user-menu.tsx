@@ -1,11 +1,13 @@
 "use client";
 
 import type { SessionUser } from "@certfleet/contracts";
+import Link from "next/link";
 import { useState } from "react";
+import { PASSWORD_PATH } from "@/lib/auth-redirect";
 import { USER_ROLE_LABEL } from "@/lib/roles";
 import { signOut, useSend } from "@/lib/session";
 
-/** Who is signed in, and the two ways out. Both end on the sign-in page (see signOut). */
+/** Who is signed in, their password, and the two ways out. Both end on the sign-in page (see signOut). */
 export function UserMenu({ user }: { user: SessionUser }) {
   const send = useSend();
   const [pending, setPending] = useState<"here" | "everywhere" | null>(null);
@@ -23,6 +25,9 @@ export function UserMenu({ user }: { user: SessionUser }) {
         </span>
         <span className="tag tag-accent">{USER_ROLE_LABEL[user.role]}</span>
       </span>
+      <Link href={PASSWORD_PATH} className="tool-button">
+        Change password
+      </Link>
       <button
         type="button"
         className="tool-button"
