@@ -28,7 +28,7 @@ import userRoutes from "./routes/users";
 /**
  * How long a client may take, so slow or stalled clients cannot hold sockets (and their memory)
  * open for ever. Fastify's defaults are no limit at all. Fixed values, not settings: they only need
- * to be far above what an honest client takes (see README, "HTTP timeouts").
+ * to be far above what an honest client takes (see docs/operations.md, "HTTP timeouts").
  */
 export interface HttpTimeouts {
   /** The whole request, headers and body, must have arrived by then (Node answers 408 and closes). */

@@ -80,7 +80,7 @@ function SignedInHeader({ pathname }: { pathname: string }) {
         </ul>
       </nav>
       <div className="header-tools">
-        <LiveIndicator />
+        {mustChangePassword ? null : <LiveIndicator />}
         <DisplayControls />
         {session ? <UserMenu user={session.user} /> : null}
       </div>
