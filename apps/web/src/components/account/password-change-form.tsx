@@ -115,7 +115,10 @@ export function PasswordChangeForm() {
             onChange={(event) => setConfirmation(event.target.value)}
           />
         </Field>
-        {change.isError ? <MutationError error={change.error} extra={other} /> : null}
+        {/* A field's own error already says it under the input: the summary is for the rest. */}
+        {change.isError && (Object.keys(byField).length === 0 || other.length > 0) ? (
+          <MutationError error={change.error} extra={other} />
+        ) : null}
         <button type="submit" className="button" disabled={change.isPending}>
           {change.isPending ? "Changing…" : "Change password"}
         </button>

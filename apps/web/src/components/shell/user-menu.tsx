@@ -25,8 +25,14 @@ export function UserMenu({ user }: { user: SessionUser }) {
         </span>
         <span className="tag tag-accent">{USER_ROLE_LABEL[user.role]}</span>
       </span>
-      <Link href={PASSWORD_PATH} className="tool-button">
-        Change password
+      {/* Short on screen so the header keeps to one line; the accessible name says the whole thing. */}
+      <Link
+        href={PASSWORD_PATH}
+        className="tool-button"
+        aria-label="Change password"
+        title="Change your password"
+      >
+        Password
       </Link>
       <button
         type="button"
