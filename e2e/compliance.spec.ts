@@ -70,11 +70,15 @@ test("a lead takes a compliance report, verifies it intact, downloads its PDF an
 test("an admin adds a signed webhook channel and its test message arrives, signed", async ({
   page,
 }, testInfo) => {
-  const received: { body: string; signature: string }[] = [];
+  const received: { body: string; signature: string; timestamp: string }[] = [];
   const receiver = createServer(async (request: IncomingMessage, response) => {
     let body = "";
     for await (const chunk of request) body += String(chunk);
-    received.push({ body, signature: String(request.headers["x-certfleet-signature"] ?? "") });
+    received.push({
+      body,
+      signature: String(request.headers["x-certfleet-signature"] ?? ""),
+      timestamp: String(request.headers["x-certfleet-timestamp"] ?? ""),
+    });
     response.writeHead(204).end();
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
@@ -92,7 +96,9 @@ test("an admin adds a signed webhook channel and its test message arrives, signe
     await channel.getByRole("button", { name: "Send test" }).click();
     await expect.poll(() => received.length, { timeout: 10_000 }).toBe(1);
     const [delivery] = received;
-    const expected = `sha256=${createHmac("sha256", secret).update(String(delivery?.body)).digest("hex")}`;
+    // Signed over "<timestamp>.<body>" (docs/notifications.md).
+    const signed = `${delivery?.timestamp}.${delivery?.body}`;
+    const expected = `sha256=${createHmac("sha256", secret).update(signed).digest("hex")}`;
     expect(delivery?.signature).toBe(expected);
     await expect(page.getByTestId("notification-history")).toContainText(/Delivered/);
     await attachScreenshot(page, testInfo, "notification channel and history");

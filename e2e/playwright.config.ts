@@ -131,6 +131,10 @@ export default defineConfig({
       CERTFLEET_COLLECTOR_TOKEN: COLLECTOR_TOKEN,
       CERTFLEET_ADMIN_EMAIL: ADMIN.email,
       CERTFLEET_ADMIN_PASSWORD: ADMIN.password,
+      // The webhook spec's receiver listens on loopback, which webhooks reach only when allowed.
+      CERTFLEET_WEBHOOK_ALLOW: "127.0.0.1/32",
+      // Webhook secrets are encrypted at rest; with DATABASE_URL the key must be given (a test key).
+      CERTFLEET_SECRET_KEY: "e2e0".repeat(16),
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     },
     url: `${WEB_URL}/api/health`,

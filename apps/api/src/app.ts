@@ -7,6 +7,7 @@ import errors from "./plugins/errors";
 import jobs from "./plugins/jobs";
 import jsonBody from "./plugins/json-body";
 import openapi from "./plugins/openapi";
+import signInFailures from "./plugins/sign-in-failures";
 import stream from "./plugins/stream";
 import auditRoutes from "./routes/audit";
 import authRoutes from "./routes/auth";
@@ -23,6 +24,7 @@ import settingRoutes from "./routes/settings";
 import taskRoutes from "./routes/tasks";
 import tokenRoutes from "./routes/tokens";
 import trustAnchorRoutes from "./routes/trust-anchors";
+import userSsoRoutes from "./routes/user-sso";
 import userRoutes from "./routes/users";
 
 /**
@@ -81,6 +83,7 @@ export async function buildApp(
   await app.register(auth);
   // After auth, so the docs routes pass the same access-policy check as every other route.
   await app.register(openapi);
+  await app.register(signInFailures);
   // Before the collector routes: its hook spends the token's report budget and refreshes trust anchors.
   await app.register(collectorLimits);
   // Before the routes: the host routes drop their cached summary when the hub hears of changes.
@@ -94,6 +97,7 @@ export async function buildApp(
   await app.register(authRoutes);
   await app.register(oidcRoutes);
   await app.register(userRoutes);
+  await app.register(userSsoRoutes);
   await app.register(tokenRoutes);
   await app.register(trustAnchorRoutes);
   await app.register(taskRoutes);

@@ -55,6 +55,24 @@ export interface NotificationsConfig {
   smtp: { url: string; from: string } | null;
   /** The web app's public address, for links to host pages in messages. */
   publicUrl: string;
+  /**
+   * CERTFLEET_WEBHOOK_ALLOW: webhook targets allowed although they are local or private (an
+   * on-premises chat server), and allowed over plain http. Host names match the URL's host exactly;
+   * CIDRs match the address the host name resolves to at connect time.
+   */
+  webhookAllow: WebhookAllowList;
+  /**
+   * CERTFLEET_SECRET_KEY: the AES-256-GCM key webhook signing secrets are encrypted with at rest.
+   * Null here when unset; on the embedded database a key file in the data dir is used instead.
+   */
+  secretKey: Buffer | null;
+}
+
+export interface WebhookAllowList {
+  /** Lower-case host names, without port. */
+  hosts: string[];
+  /** Address ranges as [address, prefix length, family]. */
+  cidrs: { address: string; prefix: number; family: "ipv4" | "ipv6" }[];
 }
 
 export interface AuthConfig {
@@ -85,6 +103,8 @@ export interface OidcConfig {
   defaultRole: "viewer" | "operator" | "lead" | "admin";
   /** Shown on the sign-in button. */
   name: string;
+  /** Single sign-on starts, and callbacks, allowed per address in 15 minutes (each counted apart), across all API instances. */
+  attemptsPer15Minutes: number;
 }
 
 export class ConfigError extends Error {
@@ -151,6 +171,8 @@ export function loadConfig(env: Env = process.env): Config {
         "CERTFLEET_PUBLIC_URL",
         `http://localhost:${integer(env, "WEB_PORT", 3000, 1, 65535)}`,
       ),
+      webhookAllow: webhookAllow(env, "CERTFLEET_WEBHOOK_ALLOW"),
+      secretKey: secretKey(env, "CERTFLEET_SECRET_KEY"),
     },
   };
 }
@@ -180,6 +202,53 @@ function smtp(env: Env): NotificationsConfig["smtp"] {
   if (!/^[^\s@<>]+@[^\s@<>]+$/.test(address))
     throw new ConfigError("CERTFLEET_SMTP_FROM", `must be an e-mail address, got "${from}"`);
   return { url, from };
+}
+
+/**
+ * CERTFLEET_WEBHOOK_ALLOW: a comma list of host names (chat.corp.local) and CIDRs (10.20.0.0/16,
+ * fd12::/64, or a single address). Everything else that is local, private or link-local is refused.
+ */
+function webhookAllow(env: Env, name: string): WebhookAllowList {
+  const value = raw(env, name);
+  const allow: WebhookAllowList = { hosts: [], cidrs: [] };
+  if (value === undefined) return allow;
+  for (const entry of value.split(",").map((item) => item.trim().toLowerCase())) {
+    if (entry === "") continue;
+    const [address, bits, ...rest] = entry.split("/");
+    if (address !== undefined && (isIPv4(address) || isIPv6(address))) {
+      const family = isIPv4(address) ? "ipv4" : "ipv6";
+      const maxBits = family === "ipv4" ? 32 : 128;
+      if (rest.length > 0 || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits)))
+        throw new ConfigError(name, `has an invalid CIDR "${entry}" (e.g. 10.20.0.0/16 or fd12::/64)`);
+      allow.cidrs.push({ address, prefix: bits === undefined ? maxBits : Number(bits), family });
+      continue;
+    }
+    // A host name: letters, digits, hyphens and dots (a URL's host without port).
+    if (
+      bits !== undefined ||
+      !/^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*$/.test(entry)
+    )
+      throw new ConfigError(name, `must be a comma list of host names and CIDRs, got "${entry}"`);
+    allow.hosts.push(entry);
+  }
+  return allow;
+}
+
+/** CERTFLEET_SECRET_KEY: exactly 32 bytes, as 64 hex digits or base64 (never echoed). */
+function secretKey(env: Env, name: string): Buffer | null {
+  const value = raw(env, name);
+  if (value === undefined) return null;
+  const key = /^[0-9a-fA-F]{64}$/.test(value)
+    ? Buffer.from(value, "hex")
+    : /^[A-Za-z0-9+/_-]+={0,2}$/.test(value)
+      ? Buffer.from(value, "base64")
+      : null;
+  if (key?.length !== 32)
+    throw new ConfigError(
+      name,
+      "must be 32 random bytes as 64 hex digits or base64 (e.g. the output of `openssl rand -base64 32`)",
+    );
+  return key;
 }
 
 /**
@@ -262,6 +331,8 @@ function oidc(env: Env): OidcConfig | null {
     redirectUri: raw(env, "CERTFLEET_OIDC_REDIRECT_URI") as string,
     defaultRole: oneOf(env, "CERTFLEET_OIDC_DEFAULT_ROLE", "viewer", ["viewer", "operator", "lead", "admin"]),
     name: text(env, "CERTFLEET_OIDC_NAME", "Single sign-on"),
+    // Per address, not per person: generous, as a whole office may sign in through one NAT address.
+    attemptsPer15Minutes: integer(env, "CERTFLEET_OIDC_ATTEMPTS", 120, 1, 100_000),
   };
 }
 

@@ -65,3 +65,23 @@ describe("CERTFLEET_SESSION_IDLE_MINUTES", () => {
     expect(() => loadConfig(env)).toThrow(/^CERTFLEET_SESSION_IDLE_MINUTES /);
   });
 });
+
+describe("single sign-on rate limit", () => {
+  const oidc = {
+    CERTFLEET_OIDC_ISSUER: "https://idp.example.com",
+    CERTFLEET_OIDC_CLIENT_ID: "certfleet",
+    CERTFLEET_OIDC_CLIENT_SECRET: "secret",
+    CERTFLEET_OIDC_REDIRECT_URI: "https://certfleet.example.com/api/v1/auth/oidc/callback",
+  };
+
+  it("defaults to 120 per address in 15 minutes and reads a valid value", () => {
+    expect(loadConfig(oidc).auth.oidc?.attemptsPer15Minutes).toBe(120);
+    expect(loadConfig({ ...oidc, CERTFLEET_OIDC_ATTEMPTS: "500" }).auth.oidc?.attemptsPer15Minutes).toBe(500);
+  });
+
+  it.each(["0", "many", "-1", "100001"])("stops on CERTFLEET_OIDC_ATTEMPTS=%s naming it", (value) => {
+    expect(() => loadConfig({ ...oidc, CERTFLEET_OIDC_ATTEMPTS: value })).toThrow(
+      /^CERTFLEET_OIDC_ATTEMPTS /,
+    );
+  });
+});

@@ -58,8 +58,9 @@ export interface ReceivedHook {
 }
 
 /**
- * A real HTTP webhook receiver: verifies X-Certfleet-Signature with the secret registered for the
- * path (answering 401 on a bad one), and fails the next N requests of a path when told to.
+ * A real HTTP webhook receiver: verifies X-Certfleet-Signature (over the timestamp and body) with
+ * the secret registered for the path (answering 401 on a bad one), and fails the next N requests
+ * of a path when told to.
  */
 export async function startWebhookReceiver() {
   const secrets = new Map<string, string>();
@@ -72,7 +73,11 @@ export async function startWebhookReceiver() {
       const raw = Buffer.concat(chunks);
       const path = request.url ?? "/";
       const secret = secrets.get(path) ?? "";
-      const expected = Buffer.from(`sha256=${createHmac("sha256", secret).update(raw).digest("hex")}`);
+      // The signature covers "<timestamp>.<body>" (docs/notifications.md).
+      const timestamp = String(request.headers["x-certfleet-timestamp"] ?? "");
+      const expected = Buffer.from(
+        `sha256=${createHmac("sha256", secret).update(`${timestamp}.`).update(raw).digest("hex")}`,
+      );
       const given = Buffer.from(String(request.headers["x-certfleet-signature"] ?? ""));
       const signed = given.length === expected.length && timingSafeEqual(given, expected);
       const failures = failNext.get(path) ?? 0;

@@ -69,6 +69,10 @@ beforeAll(async () => {
     CERTFLEET_SMTP_URL: smtp.url,
     CERTFLEET_SMTP_FROM: "certfleet <certfleet@test.certfleet.local>",
     CERTFLEET_PUBLIC_URL: "https://certfleet.example.com",
+    // The receivers listen on loopback, which webhooks may reach only when allowed.
+    CERTFLEET_WEBHOOK_ALLOW: "127.0.0.1/32",
+    // Webhook secrets are encrypted at rest with it (required with DATABASE_URL).
+    CERTFLEET_SECRET_KEY: "a".repeat(64),
   });
   for (const [fqdn, days] of [
     [A, 25],
@@ -392,7 +396,11 @@ describe("expiry notifications", () => {
 describe("without SMTP, with the job queue", () => {
   let plain: TestApp;
   beforeAll(async () => {
-    plain = await createTestApp({ CERTFLEET_JOBS: "true" });
+    plain = await createTestApp({
+      CERTFLEET_JOBS: "true",
+      CERTFLEET_WEBHOOK_ALLOW: "127.0.0.1",
+      CERTFLEET_SECRET_KEY: "b".repeat(64),
+    });
   }, 60_000);
   afterAll(async () => plain?.close());
 
@@ -415,11 +423,12 @@ describe("without SMTP, with the job queue", () => {
     expect(settings.json<NotificationSettings>()).toMatchObject({ smtpConfigured: false, smtpFrom: null });
   });
 
-  it("schedules the hourly check and the daily digest on the job queue", async () => {
+  it("schedules the hourly check, the daily digest and the outbox sweeper on the job queue", async () => {
     const schedules = await plain.app.jobs.queue.getSchedules();
     expect(schedules.map((schedule) => [schedule.name, schedule.cron]).sort()).toEqual([
       ["notifications-digest", "0 7 * * *"],
       ["notifications-expiry", "0 * * * *"],
+      ["notifications-sweeper", "* * * * *"],
     ]);
   });
 

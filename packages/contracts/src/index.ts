@@ -8,6 +8,7 @@ export * from "./report";
 export * from "./results";
 export * from "./schema-helpers";
 export * from "./settings";
+export * from "./sso";
 export * from "./stream";
 export * from "./tasks";
 export * from "./tokens";

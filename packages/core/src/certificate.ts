@@ -23,6 +23,17 @@ export class CertificateParseError extends Error {
   }
 }
 
+/**
+ * A plain Uint8Array view of the same memory (no copy). The reader takes a subarray per DER node, ~100 per
+ * certificate; on a Node Buffer each one goes through Buffer's JavaScript constructor, on a plain view it
+ * is the engine's own: bench:parse, 42 against 46-62 µs per certificate.
+ */
+function plainBytes(bytes: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(bytes) === Uint8Array.prototype
+    ? bytes
+    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 function digest(algorithm: "sha256" | "sha1", der: Uint8Array): string {
   return createHash(algorithm).update(der).digest("hex");
 }
@@ -50,7 +61,8 @@ function refuseNonCertificates(der: Uint8Array): void {
  * Parses one DER X.509 certificate into the plain data certfleet stores and evaluates. Pure: no clock, no
  * I/O (node:crypto only hashes). Throws CertificateParseError for anything else, private keys included.
  */
-export function parseCertificate(der: Uint8Array): ParsedCertificate {
+export function parseCertificate(input: Uint8Array): ParsedCertificate {
+  const der = plainBytes(input);
   refuseNonCertificates(der);
   try {
     // Before any full ASN.1 parse: a 40 KB OID in a name would otherwise be parsed and stored as text.

@@ -13,8 +13,11 @@ import { normalizeHex, tryNormalizeHex } from "./hex";
 export type SerialComparison = "exact" | "numeric-only" | "mismatch";
 
 function reverseBytes(hex: string): string {
-  const pairs = hex.match(/../g) ?? [];
-  return pairs.reverse().join("");
+  // A loop, not match(/../g).reverse().join(""): every report compares its registry value with each
+  // certificate's serial, and the array of pairs was ~4 µs of it.
+  let out = "";
+  for (let i = hex.length - 2; i >= 0; i -= 2) out += hex.slice(i, i + 2);
+  return out;
 }
 
 /** Registry value (mirrored, as stored) -> the certificate's serial in certificate byte order. */

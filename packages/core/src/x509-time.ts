@@ -6,29 +6,33 @@ const GENERALIZED_TIME = 0x18;
 /**
  * RFC 5280 4.1.2.5: UTCTime "YYMMDDHHMMSSZ" (YY >= 50 is 19YY) and GeneralizedTime "YYYYMMDDHHMMSSZ",
  * always in UTC with seconds and without fractions. Anything else is refused rather than guessed at.
+ * Read digit by digit (no string, regular expression or arrays): every fresh certificate has two.
  */
-const FORMS = {
-  [UTC_TIME]: /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/,
-  [GENERALIZED_TIME]: /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/,
-} as const;
+const LENGTH = { [UTC_TIME]: 13, [GENERALIZED_TIME]: 15 } as const;
+const DIGIT_0 = 0x30;
+const LETTER_Z = 0x5a;
 
 /** Reads a certificate Time as an ISO 8601 string (what ParsedCertificate holds). Throws DerError. */
 export function readX509Time(node: DerNode | undefined, what: string): string {
   if (!node || (node.tag !== UTC_TIME && node.tag !== GENERALIZED_TIME))
     throw new DerError(`${what}: expected UTCTime or GeneralizedTime`);
+  const bytes = node.content;
   // Both forms are 13 or 15 ASCII characters; a longer value is refused before any decoding.
-  if (node.content.length > 15) throw new DerError(`${what}: ${node.content.length} octets is not a time`);
-  const text = String.fromCharCode(...node.content);
-  const match = FORMS[node.tag].exec(text);
-  if (!match) throw new DerError(`${what}: "${text}" is not an RFC 5280 time`);
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  if (bytes.length > 15) throw new DerError(`${what}: ${bytes.length} octets is not a time`);
+  const notRfc5280 = () => new DerError(`${what}: "${printable(bytes)}" is not an RFC 5280 time`);
+  if (bytes.length !== LENGTH[node.tag] || bytes[bytes.length - 1] !== LETTER_Z) throw notRfc5280();
+  let position = 0;
+  const digits = (count: number): number => {
+    let value = 0;
+    for (const end = position + count; position < end; position++) {
+      const digit = (bytes[position] as number) - DIGIT_0;
+      if (digit < 0 || digit > 9) throw notRfc5280();
+      value = value * 10 + digit;
+    }
+    return value;
+  };
+  const year = digits(node.tag === UTC_TIME ? 2 : 4);
+  const [month, day, hour, minute, second] = [digits(2), digits(2), digits(2), digits(2), digits(2)];
   const fullYear = node.tag === UTC_TIME ? (year >= 50 ? 1900 + year : 2000 + year) : year;
   const date = new Date(0);
   date.setUTCFullYear(fullYear, month - 1, day);
@@ -40,6 +44,9 @@ export function readX509Time(node: DerNode | undefined, what: string): string {
     hour < 24 &&
     minute < 60 &&
     second < 60;
-  if (!valid) throw new DerError(`${what}: "${text}" is not a calendar time`);
+  if (!valid) throw new DerError(`${what}: "${printable(bytes)}" is not a calendar time`);
   return date.toISOString();
 }
+
+/** The time's octets as text for an error message (at most 15, checked above). */
+const printable = (bytes: Uint8Array) => String.fromCharCode(...bytes);

@@ -45,6 +45,20 @@ describe("parseCertificate: identity and hashes", () => {
     expect(parsed.thumbprint).toMatch(/^[0-9A-F]{40}$/);
   });
 
+  it("reads a DER held in a Node Buffer, also one that starts inside a larger buffer, exactly as plain bytes", async () => {
+    const der = await leaf({ subject: "CN=gw02.fabrikam.com", dnsNames: ["gw02.fabrikam.com"] });
+    // Ingest's DER comes from base64 decoding: a Buffer, often a view into Node's shared pool.
+    const pooled = Buffer.concat([
+      Buffer.from([0x30, 0x03, 0x02, 0x01, 0x05]),
+      Buffer.from(der),
+      Buffer.from([0xff]),
+    ]);
+    const view = pooled.subarray(5, 5 + der.length);
+    expect(view.byteOffset).toBeGreaterThanOrEqual(5);
+    expect(parseCertificate(view)).toEqual(parseCertificate(der));
+    expect(parseCertificate(Buffer.from(der))).toEqual(parseCertificate(der));
+  });
+
   it("reads subject, CN, issuer, dates and SAN DNS names in order", async () => {
     const parsed = parseCertificate(
       await leaf({

@@ -27,14 +27,29 @@ import {
 import { listNotificationHistory } from "../services/notifications/history";
 import { registerNotificationJobs, retryPolicy } from "../services/notifications/jobs";
 import { runExpiryNotifications } from "../services/notifications/run";
+import { encryptStoredSecrets, resolveSecretKey } from "../services/notifications/secret-box";
 import { readNotificationSettings, updateThresholds } from "../services/notifications/settings";
 
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema } as const;
 const tags = ["notifications"];
 
 const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const config = app.config.notifications;
-  registerNotificationJobs(app);
+  // The effective settings: with the secret key resolved (on the embedded database, from its key file).
+  const config = { ...app.config.notifications, secretKey: await resolveSecretKey(app.config) };
+  registerNotificationJobs(app, config);
+  app.addHook("onReady", async () => {
+    if (!config.secretKey) {
+      const clear = await app.db.notificationChannel.count({ where: { secret: { not: null } } });
+      if (clear > 0)
+        app.log.warn(
+          { channels: clear },
+          "webhook secrets are stored in clear: set CERTFLEET_SECRET_KEY to encrypt them at rest",
+        );
+      return;
+    }
+    const encrypted = await encryptStoredSecrets(app.db, config.secretKey);
+    if (encrypted > 0) app.log.info({ channels: encrypted }, "encrypted webhook secrets stored in clear");
+  });
 
   app.get(
     "/api/v1/notification-channels",
@@ -77,7 +92,7 @@ const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: NotificationChannelSchema, 404: ProblemSchema, 422: ProblemSchema, ...errors },
       },
     },
-    async (request) => updateChannel(app.db, auditActor(request), request.params.id, request.body),
+    async (request) => updateChannel(app.db, config, auditActor(request), request.params.id, request.body),
   );
 
   app.delete(

@@ -1,5 +1,6 @@
 import type { AuditEntry, AuditPage, AuditQuery } from "@certfleet/contracts";
 import type { Database, Prisma } from "@certfleet/db";
+import { redactChannelSnapshot } from "./notifications/history";
 
 type Writer = Pick<Prisma.TransactionClient, "auditEvent">;
 
@@ -90,10 +91,15 @@ export function toAuditEntry(row: {
     action: row.action,
     entityType: row.entityType,
     entityId: row.entityId,
-    before: row.before ?? null,
-    after: row.after ?? null,
+    before: redact(row.entityType, row.before ?? null),
+    after: redact(row.entityType, row.after ?? null),
     ip: row.ip,
   };
+}
+
+/** Webhook URLs may carry a token in their path: the log (and its export) shows scheme and host only. */
+function redact(entityType: string, snapshot: unknown): unknown {
+  return entityType === "notification_channel" ? redactChannelSnapshot(snapshot) : snapshot;
 }
 
 /** Every matching entry, oldest first, in batches: an export of a year's log never sits in memory. */

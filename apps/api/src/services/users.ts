@@ -4,7 +4,7 @@ import { ProblemError } from "../problem";
 import { type AuditActor, recordAudit } from "./audit";
 import { hashPassword } from "./auth/passwords";
 
-const USER_FIELDS = {
+export const USER_FIELDS = {
   id: true,
   email: true,
   name: true,

@@ -1,7 +1,12 @@
-import { type Database, Prisma } from "@certfleet/db";
+import type { Database } from "@certfleet/db";
 import * as client from "openid-client";
 import type { OidcConfig } from "../../config";
-import { type AuditActor, recordAudit } from "../audit";
+import { recordAudit } from "../audit";
+import { findOrCreateUser, linkIdentity, type SignInClaims } from "./oidc-accounts";
+import { OidcSignInError, SIGN_IN_MESSAGES } from "./oidc-errors";
+import { closeAccountSignInFailures, recordSignInFailure } from "./sign-in-failures";
+
+export { OidcSignInError, SIGN_IN_MESSAGES };
 
 /**
  * OpenID Connect sign-in: authorization code flow with PKCE (S256), state and nonce.
@@ -17,30 +22,9 @@ export interface PendingSignIn {
   verifier: string;
   nonce: string;
   next: string;
+  /** Set when a signed-in user started "link my single sign-on identity": their account id. */
+  linkUserId?: number;
 }
-
-/** A sign-in that did not succeed: `message` is for the person, `reason` for the audit log. */
-export class OidcSignInError extends Error {
-  constructor(
-    readonly reason: string,
-    message: string,
-    /** The account it concerns, when one was found (the audit entry names it). */
-    readonly account?: { id: number; email: string },
-  ) {
-    super(message);
-    this.name = "OidcSignInError";
-  }
-}
-
-export const SIGN_IN_MESSAGES = {
-  expired: "Single sign-on failed: the sign-in took too long or was started in another browser",
-  unavailable: "Single sign-on is unavailable: the identity provider could not be reached",
-  refused: "Single sign-on was cancelled or refused by the identity provider",
-  noEmail: "Single sign-on failed: the identity provider did not share a verified e-mail address",
-  linkedElsewhere: "This e-mail address is already linked to another single sign-on identity",
-  disabled: "This account is disabled",
-  failed: "Single sign-on failed; try again",
-} as const;
 
 /** A same-site path ("/tasks"), never another origin ("//evil.example", "/\evil.example", "https://…"). */
 export function safeNextPath(next: unknown): string {
@@ -60,10 +44,18 @@ export function decodePending(value: string | undefined): PendingSignIn | null {
   if (!value || value.length > 4096) return null;
   try {
     const parsed = JSON.parse(Buffer.from(value, "base64url").toString("utf8")) as Record<string, unknown>;
-    const { state, verifier, nonce, next } = parsed;
+    const { state, verifier, nonce, next, linkUserId } = parsed;
     if (typeof state !== "string" || typeof verifier !== "string" || typeof nonce !== "string") return null;
     if (!state || !verifier || !nonce) return null;
-    return { state, verifier, nonce, next: safeNextPath(next) };
+    if (linkUserId !== undefined && !(Number.isSafeInteger(linkUserId) && (linkUserId as number) > 0))
+      return null;
+    return {
+      state,
+      verifier,
+      nonce,
+      next: safeNextPath(next),
+      ...(linkUserId === undefined ? {} : { linkUserId: linkUserId as number }),
+    };
   } catch {
     return null;
   }
@@ -74,15 +66,28 @@ function isLoopbackHttp(url: URL): boolean {
   return url.protocol === "http:" && (url.hostname === "127.0.0.1" || url.hostname === "localhost");
 }
 
+/** What the callback did: a sign-in (start a session) or a link to the signed-in account (keep its session). */
+export type CompletedSignIn =
+  | { kind: "signed-in"; userId: number; next: string }
+  | { kind: "linked"; userId: number; next: string };
+
 export interface OidcSignIn {
-  beginSignIn(next: unknown): Promise<{ authorizationUrl: string; cookieValue: string }>;
-  /** The signed-in account and where to go next; throws OidcSignInError (already audited) when refused. */
+  /** `linkUserId`: a signed-in user linking their identity instead of signing in. */
+  beginSignIn(next: unknown, linkUserId?: number): Promise<{ authorizationUrl: string; cookieValue: string }>;
+  /**
+   * The signed-in account (or the account just linked) and where to go next; throws
+   * OidcSignInError (already audited) when refused. `sessionUserId`: whoever the request's session
+   * cookie names, which must be the user who started a link.
+   */
   completeSignIn(
     db: Database,
     callbackQuery: string,
     cookieValue: string | undefined,
     ip: string,
-  ): Promise<{ userId: number; next: string }>;
+    sessionUserId: number | null,
+  ): Promise<CompletedSignIn>;
+  /** Whether a pending cookie belongs to a link flow (failures then go back to the page it started from). */
+  pendingLink(cookieValue: string | undefined): { next: string } | null;
 }
 
 export function createOidcSignIn(settings: OidcConfig): OidcSignIn {
@@ -111,7 +116,7 @@ export function createOidcSignIn(settings: OidcConfig): OidcSignIn {
     return discovered;
   }
 
-  async function beginSignIn(next: unknown) {
+  async function beginSignIn(next: unknown, linkUserId?: number) {
     let config: client.Configuration;
     try {
       config = await configuration();
@@ -131,7 +136,13 @@ export function createOidcSignIn(settings: OidcConfig): OidcSignIn {
     });
     return {
       authorizationUrl: authorizationUrl.href,
-      cookieValue: encodePending({ state, verifier, nonce, next: safeNextPath(next) }),
+      cookieValue: encodePending({
+        state,
+        verifier,
+        nonce,
+        next: safeNextPath(next),
+        ...(linkUserId === undefined ? {} : { linkUserId }),
+      }),
     };
   }
 
@@ -140,15 +151,19 @@ export function createOidcSignIn(settings: OidcConfig): OidcSignIn {
     callbackQuery: string,
     cookieValue: string | undefined,
     ip: string,
-  ) {
+    sessionUserId: number | null,
+  ): Promise<CompletedSignIn> {
     let identity: { subject: string; email: string | null } | null = null;
     let user: { id: number; email: string } | null = null;
+    const pending = decodePending(cookieValue);
+    if (pending?.linkUserId !== undefined)
+      return completeLink(db, callbackQuery, pending, pending.linkUserId, ip, sessionUserId);
     try {
-      const pending = decodePending(cookieValue);
       if (!pending) throw new OidcSignInError("missing or invalid oidc cookie", SIGN_IN_MESSAGES.expired);
       const claims = await exchange(callbackQuery, pending);
       identity = { subject: `${settings.issuer} ${claims.sub}`, email: claims.email };
       user = await findOrCreateUser(db, settings, identity.subject, claims, ip);
+      await closeAccountSignInFailures(db, user.id);
       await recordAudit(
         db,
         { id: user.id, email: user.email, ip },
@@ -158,23 +173,65 @@ export function createOidcSignIn(settings: OidcConfig): OidcSignIn {
           after: { method: "oidc" },
         },
       );
-      return { userId: user.id, next: pending.next };
+      return { kind: "signed-in", userId: user.id, next: pending.next };
     } catch (error) {
       const failure =
         error instanceof OidcSignInError
           ? error
           : new OidcSignInError(`unexpected error: ${describe(error)}`, SIGN_IN_MESSAGES.failed);
-      const account = user ?? failure.account ?? null;
-      const email = account?.email ?? identity?.email ?? identity?.subject;
-      // Who it was, when known; otherwise the address goes with the entry's details.
-      const actor: AuditActor | null = email ? { id: account?.id ?? 0, email, ip } : null;
-      await recordAudit(db, actor, {
-        action: "auth.login_failed",
-        entityType: "session",
-        after: { method: "oidc", reason: failure.reason, ...(actor ? {} : { ip }) },
-      });
+      // Counted per account when one is known, else per address (one audit entry per window).
+      if (!failure.audited)
+        await recordSignInFailure(db, {
+          method: "oidc",
+          reason: failure.reason,
+          ip,
+          account: user ?? failure.account ?? null,
+          email: identity?.email ?? null,
+        });
       throw failure;
     }
+  }
+
+  /** The callback of "link my identity": only for the same signed-in user who started it. */
+  async function completeLink(
+    db: Database,
+    callbackQuery: string,
+    pending: PendingSignIn,
+    linkUserId: number,
+    ip: string,
+    sessionUserId: number | null,
+  ): Promise<CompletedSignIn> {
+    try {
+      if (sessionUserId !== linkUserId)
+        throw new OidcSignInError(
+          "link: no session of the user who started it",
+          SIGN_IN_MESSAGES.linkNeedsSession,
+        );
+      const claims = await exchange(callbackQuery, pending);
+      await linkIdentity(db, settings, linkUserId, `${settings.issuer} ${claims.sub}`, claims, ip);
+      return { kind: "linked", userId: linkUserId, next: pending.next };
+    } catch (error) {
+      const failure =
+        error instanceof OidcSignInError
+          ? error
+          : new OidcSignInError(`unexpected error: ${describe(error)}`, SIGN_IN_MESSAGES.failed);
+      const account = await db.user.findUnique({
+        where: { id: linkUserId },
+        select: { id: true, email: true },
+      });
+      await recordAudit(db, account ? { ...account, ip } : null, {
+        action: "user.oidc_link_failed",
+        entityType: "user",
+        entityId: linkUserId,
+        after: { reason: failure.reason, ...(account ? {} : { ip }) },
+      });
+      throw new OidcSignInError(failure.reason, failure.message, account ?? undefined, true);
+    }
+  }
+
+  function pendingLink(cookieValue: string | undefined): { next: string } | null {
+    const pending = decodePending(cookieValue);
+    return pending?.linkUserId === undefined ? null : { next: pending.next };
   }
 
   /** Code → tokens (state, nonce, PKCE and the ID token checked by openid-client) → the person's claims. */
@@ -211,11 +268,15 @@ export function createOidcSignIn(settings: OidcConfig): OidcSignIn {
     let name = idToken.name;
     // Conformant providers may keep scope claims out of the ID token and serve them from userinfo.
     const userinfoEndpoint = config.serverMetadata().userinfo_endpoint;
-    if ((email === undefined || name === undefined) && userinfoEndpoint) {
+    const missing = email === undefined || emailVerified === undefined || name === undefined;
+    if (missing && userinfoEndpoint) {
       try {
         const info = await client.fetchUserInfo(config, tokens.access_token, idToken.sub);
         if (email === undefined) {
           email = info.email;
+          emailVerified = info.email_verified;
+        } else if (emailVerified === undefined && info.email === email) {
+          // The verification of the same address: userinfo may carry what the ID token left out.
           emailVerified = info.email_verified;
         }
         name ??= info.name;
@@ -226,95 +287,13 @@ export function createOidcSignIn(settings: OidcConfig): OidcSignIn {
     return {
       sub: idToken.sub,
       email: typeof email === "string" && email.includes("@") ? email.toLowerCase() : null,
-      emailVerified: emailVerified !== false,
+      // Only an explicit yes: a provider that says nothing has not verified the address.
+      emailVerified: emailVerified === true,
       name: typeof name === "string" && name.trim() ? name.trim().slice(0, 200) : null,
     };
   }
 
-  return { beginSignIn, completeSignIn };
-}
-
-interface SignInClaims {
-  sub: string;
-  email: string | null;
-  emailVerified: boolean;
-  name: string | null;
-}
-
-/** The account of this identity: linked by subject, else linked by verified e-mail, else created. */
-async function findOrCreateUser(
-  db: Database,
-  settings: OidcConfig,
-  subject: string,
-  claims: SignInClaims,
-  ip: string,
-  retry = true,
-): Promise<{ id: number; email: string }> {
-  const select = { id: true, email: true, disabledAt: true, oidcSubject: true } as const;
-  const refuseDisabled = (user: { id: number; email: string; disabledAt: Date | null }) => {
-    if (user.disabledAt)
-      throw new OidcSignInError("account disabled", SIGN_IN_MESSAGES.disabled, {
-        id: user.id,
-        email: user.email,
-      });
-  };
-  const linked = await db.user.findUnique({ where: { oidcSubject: subject }, select });
-  if (linked) {
-    refuseDisabled(linked);
-    return linked;
-  }
-  if (!claims.email)
-    throw new OidcSignInError("no e-mail claim and no linked account", SIGN_IN_MESSAGES.noEmail);
-  if (!claims.emailVerified)
-    throw new OidcSignInError("e-mail not verified by the provider", SIGN_IN_MESSAGES.noEmail);
-  const email = claims.email;
-  try {
-    return await db.$transaction(async (tx) => {
-      const existing = await tx.user.findUnique({ where: { email }, select });
-      if (existing) {
-        refuseDisabled(existing);
-        if (existing.oidcSubject !== null)
-          throw new OidcSignInError("e-mail linked to another subject", SIGN_IN_MESSAGES.linkedElsewhere, {
-            id: existing.id,
-            email: existing.email,
-          });
-        await tx.user.update({ where: { id: existing.id }, data: { oidcSubject: subject } });
-        await recordAudit(
-          tx,
-          { id: existing.id, email, ip },
-          {
-            action: "user.oidc_link",
-            entityType: "user",
-            entityId: existing.id,
-            after: { via: "oidc", issuer: settings.issuer },
-          },
-        );
-        return existing;
-      }
-      const created = await tx.user.create({
-        data: {
-          email,
-          name: claims.name ?? email,
-          role: settings.defaultRole,
-          passwordHash: null,
-          oidcSubject: subject,
-        },
-        select: { id: true, email: true, name: true, role: true },
-      });
-      await recordAudit(tx, null, {
-        action: "user.create",
-        entityType: "user",
-        entityId: created.id,
-        after: { ...created, via: "oidc", issuer: settings.issuer },
-      });
-      return created;
-    });
-  } catch (error) {
-    // A second tab finishing the same first sign-in at the same moment: the row exists now.
-    if (retry && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")
-      return findOrCreateUser(db, settings, subject, claims, ip, false);
-    throw error;
-  }
+  return { beginSignIn, completeSignIn, pendingLink };
 }
 
 /** An error for the log and the audit entry: never a token or a response body. */

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { isIP } from "node:net";
 import type {
   NotificationChannel,
   NotificationChannelCreate,
@@ -9,18 +10,37 @@ import type {
   NotificationStatus,
 } from "@certfleet/contracts";
 import type { NotificationChannel as ChannelRow, Database } from "@certfleet/db";
-import type { NotificationsConfig } from "../../config";
+import type { NotificationsConfig, WebhookAllowList } from "../../config";
 import { ProblemError } from "../../problem";
 import { type AuditActor, recordAudit } from "../audit";
-import { attemptDelivery } from "./delivery";
-import { HISTORY_FIELDS, toHistoryItem } from "./history";
+import { attemptDelivery, CLAIM_LEASE_MS } from "./delivery";
+import { HISTORY_FIELDS, redactChannelSnapshot, toHistoryItem } from "./history";
 import type { TestItem } from "./messages";
+import { encryptSecret } from "./secret-box";
+import { addressRefusal, bareHost, isAllowedHost, type Resolver, systemResolver } from "./webhook-address";
 
 const MAX_RECIPIENTS = 50;
 const EMAIL = /^[^\s@,<>]+@[^\s@,<>]+\.[^\s@,<>]+$/;
 
 function invalidTarget(message: string): ProblemError {
   return new ProblemError(422, "Invalid channel target", `target ${message}`, [{ field: "target", message }]);
+}
+
+function secretKeyMissing(): ProblemError {
+  return new ProblemError(
+    422,
+    "Webhooks are not configured",
+    "Set CERTFLEET_SECRET_KEY (32 random bytes, base64 or hex) on the API: webhook signing secrets are stored encrypted with it.",
+    [{ field: "kind", message: "webhooks need CERTFLEET_SECRET_KEY to encrypt their signing secret" }],
+  );
+}
+
+/**
+ * A channel as the audit log keeps it: a webhook URL only as scheme and host, because chat
+ * incoming-webhook URLs carry their token in the path (https://hooks.example.com/T0/B0/secret).
+ */
+export function auditedChannel<T extends { kind: string; target: string }>(channel: T): T {
+  return redactChannelSnapshot(channel) as T;
 }
 
 function smtpMissing(): ProblemError {
@@ -32,20 +52,34 @@ function smtpMissing(): ProblemError {
   );
 }
 
-/** Checks and normalises a target for its kind: "a@x.com, b@y.com", or an http(s) URL. */
-export function normalizeTarget(kind: NotificationChannelKind, target: string): string {
-  if (kind === "email") {
-    const addresses = target
-      .split(",")
-      .map((address) => address.trim().toLowerCase())
-      .filter(Boolean);
-    if (addresses.length === 0) throw invalidTarget("must list at least one e-mail address");
-    if (addresses.length > MAX_RECIPIENTS)
-      throw invalidTarget(`must list at most ${MAX_RECIPIENTS} addresses`);
-    const bad = addresses.find((address) => !EMAIL.test(address));
-    if (bad) throw invalidTarget(`"${bad}" is not an e-mail address`);
-    return [...new Set(addresses)].join(", ");
-  }
+/** Checks and normalises an e-mail target: "a@x.com, b@y.com". */
+function normalizeEmailTarget(target: string): string {
+  const addresses = target
+    .split(",")
+    .map((address) => address.trim().toLowerCase())
+    .filter(Boolean);
+  if (addresses.length === 0) throw invalidTarget("must list at least one e-mail address");
+  if (addresses.length > MAX_RECIPIENTS) throw invalidTarget(`must list at most ${MAX_RECIPIENTS} addresses`);
+  const bad = addresses.find((address) => !EMAIL.test(address));
+  if (bad) throw invalidTarget(`"${bad}" is not an e-mail address`);
+  return [...new Set(addresses)].join(", ");
+}
+
+const NOT_ALLOWED =
+  "must not point at this machine or a local, private or link-local network (list the host or its network in CERTFLEET_WEBHOOK_ALLOW to allow it)";
+const HTTPS_REQUIRED =
+  "must use https (plain http only to hosts or networks listed in CERTFLEET_WEBHOOK_ALLOW)";
+
+/**
+ * Checks a webhook URL when it is saved: http(s), and not local or private unless allowed. A name
+ * that resolves now is checked by its addresses; one that does not resolve (yet) is accepted, and
+ * every delivery checks again where it connects.
+ */
+export async function normalizeWebhookTarget(
+  target: string,
+  allow: WebhookAllowList,
+  resolve: Resolver = systemResolver,
+): Promise<string> {
   let url: URL;
   try {
     url = new URL(target.trim());
@@ -53,7 +87,29 @@ export function normalizeTarget(kind: NotificationChannelKind, target: string): 
     throw invalidTarget("must be an http(s) URL");
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") throw invalidTarget("must be an http(s) URL");
+  if (url.username || url.password) throw invalidTarget("must not carry a user name or password");
+  const host = bareHost(url.hostname);
+  const fail = (refusal: ReturnType<typeof addressRefusal>) => {
+    if (refusal === "not-allowed-address") throw invalidTarget(NOT_ALLOWED);
+    if (refusal === "https-required") throw invalidTarget(HTTPS_REQUIRED);
+  };
+  if (isIP(host) !== 0) fail(addressRefusal(url, host, allow));
+  else if (!isAllowedHost(host, allow)) {
+    const addresses = await resolve(host).catch(() => []);
+    const refusals = addresses.map((entry) => addressRefusal(url, entry.address, allow));
+    if (refusals.length > 0 && refusals.every((refusal) => refusal !== null)) fail(refusals[0] ?? null);
+    if (refusals.length === 0 && url.protocol !== "https:") fail("https-required");
+  }
   return url.toString();
+}
+
+/** Checks and normalises a target for its kind. */
+export async function normalizeTarget(
+  kind: NotificationChannelKind,
+  target: string,
+  allow: WebhookAllowList,
+): Promise<string> {
+  return kind === "email" ? normalizeEmailTarget(target) : normalizeWebhookTarget(target, allow);
 }
 
 function toChannel(
@@ -100,7 +156,9 @@ export async function createChannel(
   input: NotificationChannelCreate,
 ): Promise<NotificationChannelCreated> {
   if (input.kind === "email" && !config.smtp) throw smtpMissing();
-  const target = normalizeTarget(input.kind, input.target);
+  const key = config.secretKey;
+  if (input.kind === "webhook" && !key) throw secretKeyMissing();
+  const target = await normalizeTarget(input.kind, input.target, config.webhookAllow);
   const secret = input.kind === "webhook" ? `whsec_${randomBytes(32).toString("base64url")}` : null;
   return db.$transaction(async (tx) => {
     const row = await tx.notificationChannel.create({
@@ -108,7 +166,8 @@ export async function createChannel(
         kind: input.kind,
         name: input.name.trim(),
         target,
-        secret,
+        // Shown once in this answer; stored only encrypted.
+        secret: secret && key ? encryptSecret(key, secret) : null,
         digest: input.digest ?? false,
         notifyNewErrors: input.notifyNewErrors ?? false,
         enabled: input.enabled ?? true,
@@ -119,7 +178,7 @@ export async function createChannel(
       action: "channel.create",
       entityType: "notification_channel",
       entityId: row.id,
-      after: created,
+      after: auditedChannel(created),
     });
     return { ...created, secret };
   });
@@ -127,16 +186,19 @@ export async function createChannel(
 
 export async function updateChannel(
   db: Database,
+  config: NotificationsConfig,
   actor: AuditActor,
   id: number,
   update: NotificationChannelUpdate,
 ): Promise<NotificationChannel> {
+  const current = await findChannel(db, id);
+  // Checked (and resolved) before the transaction: a slow DNS answer must not hold a row lock.
+  const target =
+    update.target === undefined
+      ? undefined
+      : await normalizeTarget(current.kind as NotificationChannelKind, update.target, config.webhookAllow);
   await db.$transaction(async (tx) => {
     const before = await findChannel(tx, id);
-    const target =
-      update.target === undefined
-        ? undefined
-        : normalizeTarget(before.kind as NotificationChannelKind, update.target);
     const row = await tx.notificationChannel.update({
       where: { id },
       data: {
@@ -151,8 +213,8 @@ export async function updateChannel(
       action: "channel.update",
       entityType: "notification_channel",
       entityId: id,
-      before: toChannel(before, undefined),
-      after: toChannel(row, undefined),
+      before: auditedChannel(toChannel(before, undefined)),
+      after: auditedChannel(toChannel(row, undefined)),
     });
   });
   const channels = await listChannels(db);
@@ -168,7 +230,7 @@ export async function deleteChannel(db: Database, actor: AuditActor, id: number)
       action: "channel.delete",
       entityType: "notification_channel",
       entityId: id,
-      before: toChannel(before, undefined),
+      before: auditedChannel(toChannel(before, undefined)),
     });
   });
 }
@@ -183,13 +245,22 @@ export async function sendTestMessage(
   const channel = await findChannel(db, id);
   if (channel.kind === "email" && !config.smtp) throw smtpMissing();
   const messageId = randomUUID();
+  const claimToken = randomUUID();
   const item: TestItem = {
     type: "test",
     message: `Test message from certfleet for channel "${channel.name}", sent by ${actor.email}.`,
   };
   const row = await db.$transaction(async (tx) => {
     const created = await tx.notificationSent.create({
-      data: { channelId: id, kind: "test", messageId, payload: { ...item }, status: "pending" },
+      data: {
+        channelId: id,
+        kind: "test",
+        messageId,
+        payload: { ...item },
+        status: "pending",
+        claimToken,
+        claimedUntil: new Date(Date.now() + CLAIM_LEASE_MS),
+      },
     });
     await recordAudit(tx, actor, {
       action: "channel.test",
@@ -199,7 +270,7 @@ export async function sendTestMessage(
     });
     return created;
   });
-  await attemptDelivery(db, config, messageId, 1);
+  await attemptDelivery(db, config, messageId, { maxAttempts: 1, claimToken, holdAfterFailureMs: () => 0 });
   const sent = await db.notificationSent.findUniqueOrThrow({ where: { id: row.id }, select: HISTORY_FIELDS });
   return toHistoryItem(sent);
 }

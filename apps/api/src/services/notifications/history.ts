@@ -9,6 +9,26 @@ import type {
 import type { Database } from "@certfleet/db";
 import { itemFrom, summarize } from "./messages";
 
+/** A webhook URL as logs may show it: scheme and host (with port) only. */
+export function redactWebhookUrl(target: string): string {
+  try {
+    return new URL(target).origin;
+  } catch {
+    return "(invalid URL)";
+  }
+}
+
+/**
+ * A channel snapshot in an audit entry, with a webhook URL cut to scheme and host: applied when
+ * entries are read too, so entries written before URLs were redacted show no more.
+ */
+export function redactChannelSnapshot(snapshot: unknown): unknown {
+  if (typeof snapshot !== "object" || snapshot === null) return snapshot;
+  const channel = snapshot as { kind?: unknown; target?: unknown };
+  if (channel.kind !== "webhook" || typeof channel.target !== "string") return snapshot;
+  return { ...channel, target: redactWebhookUrl(channel.target) };
+}
+
 /** Who a channel writes to, as history may show it to leads: addresses, or only a webhook's host. */
 export function recipientOf(channel: { kind: string; target: string }): string {
   if (channel.kind === "email") return channel.target;

@@ -1,36 +1,30 @@
 import type { FastifyInstance } from "fastify";
-import {
-  attemptDelivery,
-  DEFAULT_INLINE_RETRY_DELAYS_MS,
-  MAX_QUEUED_ATTEMPTS,
-  type RetryPolicy,
-} from "./delivery";
+import type { NotificationsConfig } from "../../config";
+import { DEFAULT_INLINE_RETRY_DELAYS_MS, type RetryPolicy, sweepPendingMessages } from "./delivery";
 import { runExpiryNotifications } from "./run";
 
 /** Hourly: per-certificate channels. */
 export const EXPIRY_JOB = "notifications-expiry";
 /** Daily at 07:00 UTC: digest channels get one message listing everything due since the last one. */
 export const DIGEST_JOB = "notifications-digest";
-/** One failed message, retried with exponential backoff (30 s, 1 min, 2 min, …). */
-export const DELIVERY_JOB = "notification-delivery";
+/**
+ * Every minute: the outbox sweeper. Delivers pending messages whose claim ran out — left by an
+ * instance that died before its first attempt, or failed ones whose backoff has passed.
+ */
+export const SWEEP_JOB = "notifications-sweeper";
 
-/** Failed messages go to the job queue when this instance runs it, else are retried in place. */
+/** Failed messages are retried by the sweeper when this instance runs the job queue, else in place. */
 export function retryPolicy(app: FastifyInstance): RetryPolicy {
-  if (!app.jobs.enabled) return { mode: "inline", delaysMs: DEFAULT_INLINE_RETRY_DELAYS_MS };
-  return {
-    mode: "queue",
-    enqueue: async (messageId) => {
-      await app.jobs.queue.send(DELIVERY_JOB, { messageId });
-    },
-  };
+  return app.jobs.enabled
+    ? { mode: "sweeper" }
+    : { mode: "inline", delaysMs: DEFAULT_INLINE_RETRY_DELAYS_MS };
 }
 
 /**
  * The notification jobs. pg-boss fires each cron tick once across all instances, and the
  * NotificationSent unique key makes a warning go once even if two runs overlap.
  */
-export function registerNotificationJobs(app: FastifyInstance): void {
-  const config = app.config.notifications;
+export function registerNotificationJobs(app: FastifyInstance, config: NotificationsConfig): void {
   for (const [name, channels] of [
     [EXPIRY_JOB, "immediate"],
     [DIGEST_JOB, "digest"],
@@ -47,18 +41,19 @@ export function registerNotificationJobs(app: FastifyInstance): void {
       { retryLimit: 2, retryDelay: 60, retryBackoff: true },
     );
   }
-  app.jobs.define<{ messageId: string }>(
-    DELIVERY_JOB,
-    async ({ messageId }) => {
-      const outcome = await attemptDelivery(app.db, config, messageId, MAX_QUEUED_ATTEMPTS);
-      // Throwing hands the job back to pg-boss for the next, later, retry.
-      if (outcome === "retrying") throw new Error(`notification ${messageId} not delivered yet`);
+  app.jobs.define(
+    SWEEP_JOB,
+    async () => {
+      const swept = await sweepPendingMessages(app.db, config);
+      if (swept.messages > 0) app.log.info({ job: SWEEP_JOB, ...swept }, "notifications swept");
     },
-    { retryLimit: MAX_QUEUED_ATTEMPTS, retryDelay: 30, retryBackoff: true },
+    // The next tick is the retry.
+    { retryLimit: 0 },
   );
   app.addHook("onReady", async () => {
     if (!app.jobs.enabled) return;
     await app.jobs.queue.schedule(EXPIRY_JOB, "0 * * * *", {}, { tz: "UTC" });
     await app.jobs.queue.schedule(DIGEST_JOB, "0 7 * * *", {}, { tz: "UTC" });
+    await app.jobs.queue.schedule(SWEEP_JOB, "* * * * *", {}, { tz: "UTC" });
   });
 }

@@ -10,7 +10,7 @@ import {
 } from "@certfleet/core";
 import type { Database, NotificationChannel, Prisma } from "@certfleet/db";
 import type { NotificationsConfig } from "../../config";
-import { deliverMessages, type RetryPolicy } from "./delivery";
+import { CLAIM_LEASE_MS, deliverMessages, type RetryPolicy } from "./delivery";
 import { type ExpiryItem, hostUrl, type NewErrorItem } from "./messages";
 import { readThresholds } from "./settings";
 
@@ -33,6 +33,13 @@ interface PendingRow {
   messageId: string;
   payload: Prisma.InputJsonValue;
   status: "pending";
+  claimToken: string;
+  claimedUntil: Date;
+}
+
+/** Rows are inserted already claimed by the run that will deliver them; the sweeper takes them if it dies. */
+function claimFor(claimToken: string): { claimToken: string; claimedUntil: Date } {
+  return { claimToken, claimedUntil: new Date(Date.now() + CLAIM_LEASE_MS) };
 }
 
 /** One message id per digest channel per run; a fresh one per row otherwise. */
@@ -52,6 +59,8 @@ function messageIdFor(channel: NotificationChannel, digestIds: Map<number, strin
  * Rows are inserted before anything is sent, with INSERT … ON CONFLICT DO NOTHING on
  * (channel, kind, certificate, threshold): whichever run inserts a row owns it, so two instances
  * running at once never send the same warning twice. Only then are the owned rows delivered.
+ * The inserted rows are the outbox: if this instance dies before delivering them, they stay
+ * `pending`, their claim runs out, and the sweeper delivers them.
  */
 export async function runExpiryNotifications(
   db: Database,
@@ -59,6 +68,25 @@ export async function runExpiryNotifications(
   now: Date,
   options: RunOptions,
 ): Promise<NotificationRunResult> {
+  const claimToken = randomUUID();
+  const { result, messageIds } = await recordExpiryNotifications(db, config, now, {
+    channels: options.channels,
+    claimToken,
+  });
+  const counts = await deliverMessages(db, config, messageIds, options.retry, claimToken);
+  return { ...result, ...counts };
+}
+
+/**
+ * The first half of a run: decides what is due and inserts it as pending messages claimed by
+ * `claimToken`, sending nothing. Answers the counts and the message ids to deliver.
+ */
+export async function recordExpiryNotifications(
+  db: Database,
+  config: NotificationsConfig,
+  now: Date,
+  options: { channels: RunOptions["channels"]; claimToken: string },
+): Promise<{ result: NotificationRunResult; messageIds: string[] }> {
   const channels = (
     await db.notificationChannel.findMany({ where: { enabled: true }, orderBy: { id: "asc" } })
   )
@@ -75,15 +103,16 @@ export async function runExpiryNotifications(
     failed: 0,
     pending: 0,
   };
-  if (channels.length === 0) return result;
+  if (channels.length === 0) return { result, messageIds: [] };
   const thresholds = await readThresholds(db);
   const digestIds = new Map<number, string>();
   const messageIds = new Set<string>();
+  const claim = { digestIds, claimToken: options.claimToken };
 
   const cutoff = new Date(now.getTime() + ((thresholds[0] ?? 0) + 1) * DAY_MS);
   for await (const certificates of boundCertificatesBefore(db, cutoff)) {
     result.certificates += certificates.length;
-    const inserted = await recordDueExpiry(db, config, channels, certificates, thresholds, now, digestIds);
+    const inserted = await recordDueExpiry(db, config, channels, certificates, thresholds, now, claim);
     result.due += inserted.length;
     for (const id of inserted) messageIds.add(id);
   }
@@ -91,15 +120,20 @@ export async function runExpiryNotifications(
   const errorChannels = channels.filter((channel) => channel.notifyNewErrors);
   if (errorChannels.length > 0) {
     for await (const findings of errorFindings(db)) {
-      const inserted = await recordNewErrors(db, config, errorChannels, findings, digestIds);
+      const inserted = await recordNewErrors(db, config, errorChannels, findings, claim);
       result.newErrors += inserted.length;
       for (const id of inserted) messageIds.add(id);
     }
   }
 
   result.messages = messageIds.size;
-  const counts = await deliverMessages(db, config, [...messageIds], options.retry);
-  return { ...result, ...counts };
+  return { result, messageIds: [...messageIds] };
+}
+
+/** How a run labels the rows it inserts: digest message ids, and its claim on them. */
+interface RunClaim {
+  digestIds: Map<number, string>;
+  claimToken: string;
 }
 
 /** Hosts' bound certificates expiring before `cutoff` (expired ones included), in id order. */
@@ -144,7 +178,7 @@ async function recordDueExpiry(
   certificates: readonly BoundCertificate[],
   thresholds: readonly number[],
   now: Date,
-  digestIds: Map<number, string>,
+  { digestIds, claimToken }: RunClaim,
 ): Promise<string[]> {
   const shas = [...new Set(certificates.map((certificate) => certificate.certificateSha256))];
   const sentRows = await db.notificationSent.findMany({
@@ -187,6 +221,7 @@ async function recordDueExpiry(
         messageId: messageIdFor(channel, digestIds),
         payload: item as unknown as Prisma.InputJsonValue,
         status: "pending",
+        ...claimFor(claimToken),
       });
     }
   }
@@ -239,7 +274,7 @@ async function recordNewErrors(
   config: NotificationsConfig,
   channels: readonly NotificationChannel[],
   findings: readonly ErrorFinding[],
-  digestIds: Map<number, string>,
+  { digestIds, claimToken }: RunClaim,
 ): Promise<string[]> {
   const fqdns = [...new Set(findings.map((finding) => finding.hostFqdn))];
   return db.$transaction(async (tx) => {
@@ -284,6 +319,7 @@ async function recordNewErrors(
           messageId: messageIdFor(channel, digestIds),
           payload: item as unknown as Prisma.InputJsonValue,
           status: "pending",
+          ...claimFor(claimToken),
         });
       }
     }

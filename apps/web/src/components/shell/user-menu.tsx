@@ -1,16 +1,41 @@
 "use client";
 
 import type { SessionUser } from "@certfleet/contracts";
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { PASSWORD_PATH } from "@/lib/auth-redirect";
 import { USER_ROLE_LABEL } from "@/lib/roles";
-import { signOut, useSend } from "@/lib/session";
+import { authOptionsQuery, signOut, useSend, useSession } from "@/lib/session";
+import {
+  readSsoLinkOutcome,
+  SSO_LINK_ERROR_PARAM,
+  SSO_LINKED_PARAM,
+  useLinkSingleSignOn,
+} from "@/lib/sso-api";
 
 /** Who is signed in, their password, and the two ways out. Both end on the sign-in page (see signOut). */
 export function UserMenu({ user }: { user: SessionUser }) {
   const send = useSend();
   const [pending, setPending] = useState<"here" | "everywhere" | null>(null);
+
+  const session = useSession();
+  const options = useQuery(authOptionsQuery());
+  const link = useLinkSingleSignOn();
+  const [linkOutcome, setLinkOutcome] = useState<ReturnType<typeof readSsoLinkOutcome>>(null);
+  // The link flow ends back on the page it started from, with its outcome in the address.
+  useEffect(() => {
+    const outcome = readSsoLinkOutcome(window.location.search);
+    if (!outcome) return;
+    setLinkOutcome(outcome);
+    // Said once: a reload or a shared link must not repeat it.
+    const url = new URL(window.location.href);
+    url.searchParams.delete(SSO_LINKED_PARAM);
+    url.searchParams.delete(SSO_LINK_ERROR_PARAM);
+    window.history.replaceState(window.history.state, "", `${url.pathname}${url.search}${url.hash}`);
+  }, []);
+  // Offered to password sessions only: a single sign-on session is linked already.
+  const canLink = Boolean(options.data?.oidc) && session.data?.method === "password";
 
   const run = (everywhere: boolean) => {
     setPending(everywhere ? "everywhere" : "here");
@@ -53,6 +78,25 @@ export function UserMenu({ user }: { user: SessionUser }) {
       >
         Sign out everywhere
       </button>
+      {canLink ? (
+        <button
+          type="button"
+          className="tool-button"
+          onClick={() => link.mutate(`${window.location.pathname}`)}
+          disabled={link.isPending}
+          aria-busy={link.isPending}
+          title={`Sign in with ${options.data?.oidc?.name ?? "single sign-on"} from now on, as this account`}
+        >
+          Link single sign-on
+        </button>
+      ) : null}
+      {linkOutcome || link.isError ? (
+        <span role="status" className="small" data-testid="sso-link-outcome">
+          {linkOutcome?.linked
+            ? "Single sign-on linked to this account."
+            : (linkOutcome?.error ?? "Single sign-on could not start; try again.")}
+        </span>
+      ) : null}
     </div>
   );
 }

@@ -47,7 +47,7 @@ export function ChannelForm({ smtpConfigured }: { smtpConfigured: boolean }) {
       ? smtpConfigured
         ? "Comma-separated e-mail addresses"
         : "E-mail needs CERTFLEET_SMTP_URL and CERTFLEET_SMTP_FROM on the API"
-      : "An http(s) URL; certfleet POSTs signed JSON to it";
+      : "An https URL (http only to hosts the operator allowed); certfleet POSTs signed JSON to it";
 
   return (
     <section className="card" aria-labelledby={`${id}-title`}>
