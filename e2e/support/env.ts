@@ -11,6 +11,8 @@ export const EMBEDDED_PG_PORT = 54339;
 
 /** The first admin the stack creates (CERTFLEET_ADMIN_EMAIL / CERTFLEET_ADMIN_PASSWORD). */
 export const ADMIN = { email: "admin@e2e.certfleet.local", password: "e2e-admin-password-7c41" } as const;
+/** What the setup project replaces that password with: certfleet insists at the first sign-in. */
+export const ADMIN_CHOSEN_PASSWORD = "e2e-admin-chosen-password-51b9";
 
 /** Where the setup project keeps the signed-in admin's cookies for every other spec. */
 export const ADMIN_STATE = new URL("../.auth/admin.json", import.meta.url).pathname;

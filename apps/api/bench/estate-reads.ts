@@ -52,7 +52,7 @@ async function main() {
   const port = await freePort();
   await app.listen({ host: "127.0.0.1", port });
   const base = `http://127.0.0.1:${port}`;
-  await bootstrapAdmin(db, BENCH_ADMIN);
+  await bootstrapAdmin(db, BENCH_ADMIN, { mustChangePassword: false });
   sessionCookie = await signInCookie(base);
   try {
     await time("warm-up", "/api/v1/summary", 3, base, true);

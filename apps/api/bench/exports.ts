@@ -57,7 +57,7 @@ async function main() {
   const port = await freePort();
   await app.listen({ host: "127.0.0.1", port });
   const base = `http://127.0.0.1:${port}`;
-  await bootstrapAdmin(db, ADMIN);
+  await bootstrapAdmin(db, ADMIN, { mustChangePassword: false });
   const cookie = await signIn(base);
   const dir = await mkdtemp(path.join(tmpdir(), "certfleet-exports-"));
   try {

@@ -12,14 +12,20 @@ const WHO: Record<string, string> = {
   admin: "admin",
 };
 
+/** The API docs' routes belong to @fastify/swagger-ui and carry no summary of their own. */
+function summaryOf(route: RoutePolicy): string {
+  if (route.summary || !route.url.startsWith("/api/docs")) return route.summary;
+  return "API documentation: the OpenAPI UI, its assets and the OpenAPI document (JSON, YAML)";
+}
+
 /** docs/api-access.md: every route and the least role that may call it, from the routes themselves. */
 export function renderAccessMarkdown(policies: RoutePolicy[]): string {
   const rows = policies
-    .filter((route) => route.method !== "HEAD" && !route.url.startsWith("/api/docs"))
+    .filter((route) => route.method !== "HEAD")
     .sort((a, b) => a.url.localeCompare(b.url) || a.method.localeCompare(b.method))
     .map(
       (route) =>
-        `| ${route.method} | \`${route.url}\` | ${WHO[route.access] ?? route.access} | ${route.summary} |`,
+        `| ${route.method} | \`${route.url}\` | ${WHO[route.access] ?? route.access}${route.beforePasswordChange ? " †" : ""} | ${summaryOf(route)} |`,
     );
   return [
     "# Who may call what",
@@ -28,6 +34,8 @@ export function renderAccessMarkdown(policies: RoutePolicy[]): string {
     "Roles are a ladder: viewer < operator < lead < admin, each with the rights of those before it.",
     "Without a session a role route answers 401; below its role, 403. State-changing calls also need",
     "the session's CSRF token in `x-csrf-token`. Operators may move only tasks assigned to them.",
+    "An account that must choose a new password (the first admin) reaches only the routes marked †;",
+    "every other role route answers it 403 with type `…/problems/password-change-required`.",
     "",
     "| Method | Path | Who | What |",
     "| --- | --- | --- | --- |",

@@ -30,6 +30,32 @@ import userRoutes from "./routes/users";
 import type { StreamLimits } from "./services/stream-connections";
 
 /**
+ * How long a client may take, so slow or stalled clients cannot hold sockets (and their memory)
+ * open for ever. Fastify's defaults are no limit at all. Fixed values, not settings: they only need
+ * to be far above what an honest client takes (see docs/operations.md, "HTTP timeouts").
+ */
+export interface HttpTimeouts {
+  /** The whole request, headers and body, must have arrived by then (Node answers 408 and closes). */
+  requestMs: number;
+  /** The headers alone: a client that dribbles them out (slowloris) is cut off sooner. */
+  headersMs: number;
+  /** A socket with no traffic either way this long is closed (a stalled upload, a reader that stopped). */
+  connectionMs: number;
+  /** How often Node looks for requests past those deadlines. */
+  checkIntervalMs: number;
+}
+
+export const HTTP_TIMEOUTS: HttpTimeouts = {
+  // The largest body, a 16 MiB report batch, arrives in 2 minutes at ~1.1 Mbit/s.
+  requestMs: 120_000,
+  headersMs: 30_000,
+  // Longer than any pause inside an honest exchange: statements end within 30 s and downloads stream.
+  // WebSockets are not cut by it (the ws library clears the socket timeout; the stream pings every 25 s).
+  connectionMs: 120_000,
+  checkIntervalMs: 5_000,
+};
+
+/**
  * Builds the API without listening, so tests drive it with `inject` and server.ts with `listen`.
  * One encapsulated plugin per concern; routes are registered after the plugins they use.
  */
@@ -38,11 +64,17 @@ export async function buildApp(
   options: Pick<FastifyServerOptions, "logger"> & {
     /** Live-stream bounds other than the configured ones (tests: heartbeats of milliseconds). */
     stream?: Partial<StreamLimits>;
+    /** Client deadlines other than HTTP_TIMEOUTS (tests: a slow client cut off in milliseconds). */
+    httpTimeouts?: HttpTimeouts;
   } = {},
 ): Promise<FastifyInstance> {
+  const timeouts = options.httpTimeouts ?? HTTP_TIMEOUTS;
   const app = Fastify({
     // Whoever builds the app picks the level and destination; redaction is not theirs to forget.
     logger: options.logger ? withLogRedaction(options.logger === true ? {} : options.logger) : false,
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.connectionMs,
+    http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: timeouts.checkIntervalMs },
     // Reports are machine-generated; an unknown field is a collector bug worth a clear 422.
     ajv: { customOptions: { removeAdditional: false } },
     // Off unless CERTFLEET_TRUST_PROXY names the proxies: otherwise any client could pick the
@@ -56,9 +88,9 @@ export async function buildApp(
   await app.register(context, appContext);
   await app.register(errors);
   await app.register(jsonBody);
-  // openapi before auth: the docs routes it adds are public and predate the access-policy check.
-  await app.register(openapi);
   await app.register(auth);
+  // After auth, so the docs routes pass the same access-policy check as every other route.
+  await app.register(openapi);
   await app.register(signInFailures);
   // Before the collector routes: its hook spends the token's report budget and refreshes trust anchors.
   await app.register(collectorLimits);

@@ -88,7 +88,10 @@ export interface WebhookAllowList {
 export interface AuthConfig {
   /** Creates the first admin on a database without users. */
   bootstrapAdmin: { email: string; password: string } | null;
+  /** Absolute limit: a session ends this long after sign-in, however busy. */
   sessionHours: number;
+  /** Idle limit: a session nobody has used for this long ends (measured to the minute). */
+  sessionIdleMinutes: number;
   /** "auto": Secure when the request came over HTTPS (X-Forwarded-Proto behind a proxy). */
   cookieSecure: boolean | "auto";
   /** Sign-in attempts per e-mail and address in 15 minutes, shared by every API instance. */
@@ -170,6 +173,8 @@ export function loadConfig(env: Env = process.env): Config {
     auth: {
       bootstrapAdmin: bootstrapAdmin(env),
       sessionHours: integer(env, "CERTFLEET_SESSION_HOURS", 12, 1, 24 * 30),
+      // At least 5: last activity is recorded to the minute, so a shorter limit would end busy sessions.
+      sessionIdleMinutes: integer(env, "CERTFLEET_SESSION_IDLE_MINUTES", 60, 5, 24 * 60 * 30),
       cookieSecure: cookieSecure(env, "CERTFLEET_COOKIE_SECURE"),
       loginAttemptsPer15Minutes: integer(env, "CERTFLEET_LOGIN_ATTEMPTS", 10, 1, 1000),
       loginFailuresBeforeBackoff: integer(env, "CERTFLEET_LOGIN_ACCOUNT_FAILURES", 5, 1, 1000),

@@ -111,6 +111,19 @@ describe("loadConfig", () => {
   });
 });
 
+describe("CERTFLEET_SESSION_IDLE_MINUTES", () => {
+  it("defaults to an hour and reads a valid value", () => {
+    expect(loadConfig({}).auth.sessionIdleMinutes).toBe(60);
+    expect(loadConfig({ CERTFLEET_SESSION_IDLE_MINUTES: "15" }).auth.sessionIdleMinutes).toBe(15);
+  });
+
+  it.each(["0", "4", "abc", "-10", "43201"])("stops on %s, naming the variable", (value) => {
+    const env = { CERTFLEET_SESSION_IDLE_MINUTES: value };
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(/^CERTFLEET_SESSION_IDLE_MINUTES /);
+  });
+});
+
 describe("single sign-on rate limit", () => {
   const oidc = {
     CERTFLEET_OIDC_ISSUER: "https://idp.example.com",

@@ -54,7 +54,7 @@ beforeAll(async () => {
     connectTimeoutMs: 2_000,
   });
   await ensureCollectorToken(db, TOKEN, "restart test collector");
-  await bootstrapAdmin(db, TEST_ADMIN);
+  await bootstrapAdmin(db, TEST_ADMIN, { mustChangePassword: false });
   app = await buildApp({ config, db, databaseUrl: postgres.url });
   await app.listen({ host: "127.0.0.1", port: 0 });
   const address = app.server.address();

@@ -36,6 +36,11 @@ export const SessionSchema = Type.Object({
   csrfToken: Type.String(),
   expiresAt: Type.String({ format: "date-time" }),
   method: Type.Enum(["password", "oidc"]),
+  /**
+   * True for the first admin until they choose a new password: until then every route but this
+   * one, sign-out and POST /api/v1/auth/password answers 403 (type …/password-change-required).
+   */
+  passwordChangeRequired: Type.Boolean(),
 });
 export type Session = Static<typeof SessionSchema>;
 

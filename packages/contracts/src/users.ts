@@ -5,6 +5,16 @@ import { DateTime, Nullable } from "./schema-helpers";
 /** Long enough that argon2id plus the login rate limit make guessing pointless. */
 export const PasswordSchema = Type.String({ minLength: 12, maxLength: 1024 });
 
+/** A signed-in user changing their own password: the current one proves it is them, not a borrowed session. */
+export const PasswordChangeBodySchema = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: 1024 }),
+    newPassword: PasswordSchema,
+  },
+  { additionalProperties: false },
+);
+export type PasswordChangeBody = Static<typeof PasswordChangeBodySchema>;
+
 export const UserSchema = Type.Object({
   id: Type.Integer(),
   email: Type.String(),

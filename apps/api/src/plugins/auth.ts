@@ -23,18 +23,29 @@ import { CollectorTokenCache } from "../services/token-cache";
  * - collector: a live collector bearer token;
  * - viewer | operator | lead | admin: a signed-in user with at least that role. State-changing
  *   methods also need the CSRF token (x-csrf-token) that GET /api/v1/auth/session hands out.
+ * A user who must change their password (the first admin, created from an environment variable)
+ * reaches only the routes that say `beforePasswordChange: true`; every other one answers 403.
  */
 export type Access = "public" | "collector" | UserRole;
 const ACCESS_LEVELS: readonly Access[] = ["public", "collector", ...USER_ROLES];
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export const CSRF_COOKIE = "certfleet_csrf";
 const SWEEP_INTERVAL_MS = 60 * 60_000;
+/** The problem type of the 403 a user gets before choosing a new password: the web app looks for it. */
+export const PASSWORD_CHANGE_REQUIRED = "https://certfleet.dev/problems/password-change-required";
 
 declare module "fastify" {
   interface FastifyContextConfig {
     access?: Access;
+    /** Reachable by a session whose user must change their password first (who-am-I, sign-out, the change itself). */
+    beforePasswordChange?: boolean;
   }
   interface FastifyInstance {
+    /**
+     * The access of every route registered in this context that declares none: only for a context
+     * serving a library's own routes (the API docs), which cannot carry `config.access`.
+     */
+    defaultRouteAccess?: Access;
     /** onRequest hook for collector routes: a live collector bearer token or 401. */
     requireCollector: (request: FastifyRequest) => Promise<void>;
     /** Live collector tokens, cached briefly; invalidate after changing a token. */
@@ -56,6 +67,8 @@ export interface RoutePolicy {
   url: string;
   access: Access;
   summary: string;
+  /** Reachable before a required password change. */
+  beforePasswordChange: boolean;
 }
 
 export function bearerToken(request: FastifyRequest): string | null {
@@ -105,10 +118,11 @@ export default fp(
       request.collectorToken = collector;
     });
 
-    const requireRole = (minimum: UserRole) =>
+    const sessionLimits = { idleMinutes: app.config.auth.sessionIdleMinutes };
+    const requireRole = (minimum: UserRole, beforePasswordChange: boolean) =>
       async function requireSignedInRole(request: FastifyRequest) {
         const token = request.cookies[SESSION_COOKIE];
-        const session = token ? await findSession(app.db, token) : null;
+        const session = token ? await findSession(app.db, token, sessionLimits) : null;
         if (!session) {
           throw new ProblemError(
             401,
@@ -117,6 +131,15 @@ export default fp(
           );
         }
         request.session = session;
+        if (session.passwordChangeRequired && !beforePasswordChange) {
+          throw new ProblemError(
+            403,
+            "Password change required",
+            "Choose a new password (POST /api/v1/auth/password) before using anything else.",
+            undefined,
+            { type: PASSWORD_CHANGE_REQUIRED },
+          );
+        }
         if (!roleAtLeast(session.user.role, minimum)) {
           throw new ProblemError(
             403,
@@ -132,8 +155,8 @@ export default fp(
 
     // Housekeeping any instance may do: expired sessions and spent rate-limit windows are dead rows.
     const sweep = () =>
-      Promise.all([pruneExpiredSessions(app.db), pruneRateLimitBuckets(app.db)]).catch((error: unknown) =>
-        app.log.warn({ err: error }, "pruning sessions failed"),
+      Promise.all([pruneExpiredSessions(app.db, sessionLimits), pruneRateLimitBuckets(app.db)]).catch(
+        (error: unknown) => app.log.warn({ err: error }, "pruning sessions failed"),
       );
     let sweeper: NodeJS.Timeout | null = null;
     app.addHook("onReady", async () => {
@@ -146,19 +169,26 @@ export default fp(
     const policies: RoutePolicy[] = [];
     app.decorate("routePolicies", policies);
 
-    app.addHook("onRoute", (route) => {
-      const access = (route.config as { access?: Access } | undefined)?.access;
+    app.addHook("onRoute", function declareAccess(this: FastifyInstance, route) {
+      const config = route.config as { access?: Access; beforePasswordChange?: boolean } | undefined;
+      const access = config?.access ?? this.defaultRouteAccess;
       if (!access || !ACCESS_LEVELS.includes(access)) {
         throw new Error(`${route.method} ${route.url} declares no access policy (config.access)`);
       }
+      const beforePasswordChange = config?.beforePasswordChange === true;
       const summary = (route.schema as { summary?: string } | undefined)?.summary ?? "";
-      for (const method of [route.method].flat()) policies.push({ method, url: route.url, access, summary });
+      for (const method of [route.method].flat())
+        policies.push({ method, url: route.url, access, summary, beforePasswordChange });
       const existing = route.onRequest ? [route.onRequest].flat() : [];
       if (access === "collector") route.onRequest = [app.requireCollector, ...existing];
       else if (access !== "public") {
         const methods = [route.method].flat();
         const changesState = methods.some((method) => !SAFE_METHODS.has(method));
-        route.onRequest = [requireRole(access), ...(changesState ? [requireCsrf] : []), ...existing];
+        route.onRequest = [
+          requireRole(access, beforePasswordChange),
+          ...(changesState ? [requireCsrf] : []),
+          ...existing,
+        ];
       }
     });
   },

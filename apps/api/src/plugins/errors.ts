@@ -89,7 +89,13 @@ function toProblem(error: FastifyError, instance: string): Problem {
     const first = errors[0];
     return {
       type: problemType(status),
-      title: status === 422 ? "Report does not match the contract" : "Invalid request",
+      // Only collectors' reports have a "contract"; a person's form (a password change) gets plain words.
+      title:
+        status !== 422
+          ? "Invalid request"
+          : instance.startsWith("/api/v1/reports")
+            ? "Report does not match the contract"
+            : "Invalid request body",
       status,
       detail: first ? `${first.field} ${first.message}` : error.message,
       instance,

@@ -22,7 +22,13 @@ export default fp(
         },
       },
     });
-    await app.register(swaggerUi, { routePrefix: "/api/docs" });
+    // The docs are public like health and sign-in, and declared so (the access matrix and
+    // docs/api-access.md list them): the UI's own routes cannot carry config.access, so their
+    // context declares it for them.
+    await app.register(async function apiDocs(docs) {
+      docs.decorate("defaultRouteAccess", "public");
+      await docs.register(swaggerUi, { routePrefix: "/api/docs" });
+    });
 
     // Any route can fail unexpectedly, and then answers problem+json: say so in every operation.
     app.addHook("onRoute", (route) => {
@@ -31,5 +37,5 @@ export default fp(
       route.schema.response = { ...response, 500: response[500] ?? ProblemSchema };
     });
   },
-  { name: "openapi" },
+  { name: "openapi", dependencies: ["auth"] },
 );

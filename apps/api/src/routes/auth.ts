@@ -2,7 +2,9 @@ import {
   AuthOptionsSchema,
   LoginBodySchema,
   LogoutResultSchema,
+  PasswordChangeBodySchema,
   ProblemSchema,
+  type Session,
   SessionSchema,
 } from "@certfleet/contracts";
 import rateLimit from "@fastify/rate-limit";
@@ -19,7 +21,8 @@ import {
   PasswordHashGate,
   recordAccountFailure,
 } from "../services/auth/login-limits";
-import { endAllSessions, endSession, SESSION_COOKIE } from "../services/auth/sessions";
+import { changeOwnPassword } from "../services/auth/password-change";
+import { type ActiveSession, endAllSessions, endSession, SESSION_COOKIE } from "../services/auth/sessions";
 import { demoAccounts } from "../services/demo-accounts";
 import { clearRateLimit, postgresRateLimitStore } from "../services/rate-limit-store";
 import { startSession } from "./session-cookie";
@@ -43,6 +46,18 @@ function sendRetryLater(
     .header("retry-after", String(Math.max(1, seconds)))
     .type("application/problem+json")
     .send(problem.toProblem(request.url));
+}
+
+/** GET /api/v1/auth/session's answer, also sent after a password change. */
+function sessionAnswer(session: ActiveSession | undefined, csrfToken: string): Session {
+  if (!session) throw new Error("viewer route without a session");
+  return {
+    user: session.user,
+    method: session.method,
+    expiresAt: session.expiresAt.toISOString(),
+    passwordChangeRequired: session.passwordChangeRequired,
+    csrfToken,
+  };
 }
 
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -134,29 +149,72 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/api/v1/auth/session",
     {
-      config: { access: "viewer" },
+      config: { access: "viewer", beforePasswordChange: true },
       schema: {
         tags: ["auth"],
         summary: "The signed-in user and the CSRF token for state-changing calls",
         response: { 200: SessionSchema, 401: ProblemSchema },
       },
     },
+    async (request, reply) => sessionAnswer(request.session, reply.generateCsrf()),
+  );
+
+  app.post(
+    "/api/v1/auth/password",
+    {
+      config: {
+        access: "viewer",
+        beforePasswordChange: true,
+        // Someone holding a borrowed session must not get to guess the current password at leisure.
+        rateLimit: {
+          max: auth.loginAttemptsPer15Minutes,
+          timeWindow: FIFTEEN_MINUTES_MS,
+          hook: "preHandler",
+          keyGenerator: (request: FastifyRequest) =>
+            `password-change:${request.session?.user.id ?? request.ip}`,
+        },
+      },
+      schema: {
+        tags: ["auth"],
+        summary: "Change your own password (current + new); ends your other sessions, this one goes on",
+        body: PasswordChangeBodySchema,
+        response: {
+          200: SessionSchema,
+          401: ProblemSchema,
+          403: ProblemSchema,
+          422: ProblemSchema,
+          429: ProblemSchema,
+          503: ProblemSchema,
+        },
+      },
+    },
     async (request, reply) => {
       const session = request.session;
       if (!session) throw new Error("viewer route without a session");
-      return {
-        user: session.user,
-        method: session.method,
-        expiresAt: session.expiresAt.toISOString(),
-        csrfToken: reply.generateCsrf(),
-      };
+      try {
+        await changeOwnPassword(
+          app.db,
+          { ...auditActor(request), sessionId: session.id },
+          request.body,
+          hashGate,
+        );
+      } catch (error) {
+        if (!(error instanceof HashCapacityExceeded)) throw error;
+        return sendRetryLater(
+          reply,
+          request,
+          new ProblemError(503, "Busy", "Too many passwords are being checked at once; try again shortly."),
+          error.retryAfterSeconds,
+        );
+      }
+      return sessionAnswer({ ...session, passwordChangeRequired: false }, reply.generateCsrf());
     },
   );
 
   app.post(
     "/api/v1/auth/logout",
     {
-      config: { access: "viewer" },
+      config: { access: "viewer", beforePasswordChange: true },
       schema: {
         tags: ["auth"],
         summary: "Sign out this browser",
@@ -174,7 +232,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     "/api/v1/auth/logout-all",
     {
-      config: { access: "viewer" },
+      config: { access: "viewer", beforePasswordChange: true },
       schema: {
         tags: ["auth"],
         summary: "Sign out everywhere: ends every session of the signed-in user",

@@ -146,7 +146,9 @@ const oidcRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const query = request.raw.url?.split("?")[1] ?? "";
       // A link flow must come back to the session of the user who started it.
       const sessionToken = request.cookies[SESSION_COOKIE];
-      const session = sessionToken ? await findSession(app.db, sessionToken) : null;
+      const session = sessionToken
+        ? await findSession(app.db, sessionToken, { idleMinutes: app.config.auth.sessionIdleMinutes })
+        : null;
       const link = oidc.pendingLink(cookieValue);
       let completed: Awaited<ReturnType<typeof oidc.completeSignIn>>;
       try {

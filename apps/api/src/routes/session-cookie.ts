@@ -23,7 +23,13 @@ export async function startSession(
     secure: auth.cookieSecure,
     expires: expiresAt,
   });
-  const session = await findSession(app.db, token);
+  const session = await findSession(app.db, token, { idleMinutes: auth.sessionIdleMinutes });
   if (!session) throw new Error("a session just created was not found");
-  return { user: session.user, method, expiresAt: expiresAt.toISOString(), csrfToken: reply.generateCsrf() };
+  return {
+    user: session.user,
+    method,
+    expiresAt: expiresAt.toISOString(),
+    passwordChangeRequired: session.passwordChangeRequired,
+    csrfToken: reply.generateCsrf(),
+  };
 }

@@ -16,6 +16,15 @@ export function demoAccounts(): { email: string; password: string; role: UserRol
   }));
 }
 
+/**
+ * A demo account: its password is published, so it keeps that password for every visitor (no
+ * change by its user, no forced change at first sign-in). An admin can still reset or disable it.
+ */
+export function isDemoAccount(email: string): boolean {
+  const lower = email.toLowerCase();
+  return demoAccounts().some((account) => account.email === lower);
+}
+
 const DEMO_NAMES: Record<UserRole, string> = {
   viewer: "Vera Viewer",
   operator: "Omar Operator",

@@ -51,13 +51,19 @@ export async function listAssignees(db: Database): Promise<Assignee[]> {
   });
 }
 
-export async function createUser(db: Database, actor: AuditActor | null, input: UserCreate): Promise<User> {
+export async function createUser(
+  db: Database,
+  actor: AuditActor | null,
+  input: UserCreate,
+  options: { mustChangePassword?: boolean } = {},
+): Promise<User> {
   const passwordHash = await hashPassword(input.password);
   const email = input.email.toLowerCase();
+  const mustChangePassword = options.mustChangePassword === true;
   try {
     return await db.$transaction(async (tx) => {
       const row = await tx.user.create({
-        data: { email, name: input.name, role: input.role, passwordHash },
+        data: { email, name: input.name, role: input.role, passwordHash, mustChangePassword },
         select: USER_FIELDS,
       });
       const user = toUser(row);
@@ -65,7 +71,7 @@ export async function createUser(db: Database, actor: AuditActor | null, input: 
         action: "user.create",
         entityType: "user",
         entityId: user.id,
-        after: auditView(user),
+        after: { ...auditView(user), ...(mustChangePassword ? { mustChangePassword } : {}) },
       });
       return user;
     });
@@ -126,19 +132,30 @@ export async function updateUser(
   });
 }
 
-/** The first admin on a database without users (CERTFLEET_ADMIN_EMAIL / CERTFLEET_ADMIN_PASSWORD). */
+/**
+ * The first admin on a database without users (CERTFLEET_ADMIN_EMAIL / CERTFLEET_ADMIN_PASSWORD).
+ * That password sat in an environment file or a shell history, so it only opens the door: the
+ * admin must choose a new one before anything else (see mustChangePassword).
+ */
 export async function bootstrapAdmin(
   db: Database,
   admin: { email: string; password: string },
+  /** false only for tests and benchmarks, whose admin password is no secret to begin with. */
+  options: { mustChangePassword: boolean } = { mustChangePassword: true },
 ): Promise<"created" | "exists"> {
   if ((await db.user.count()) > 0) return "exists";
   try {
-    await createUser(db, null, {
-      email: admin.email,
-      name: "Administrator",
-      role: "admin",
-      password: admin.password,
-    });
+    await createUser(
+      db,
+      null,
+      {
+        email: admin.email,
+        name: "Administrator",
+        role: "admin",
+        password: admin.password,
+      },
+      options,
+    );
     return "created";
   } catch (error) {
     // Another instance starting at the same moment created it first.

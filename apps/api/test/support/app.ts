@@ -32,7 +32,10 @@ export interface SignedIn {
 export const TEST_ADMIN = { email: "admin@test.certfleet.local", password: "test-admin-password" } as const;
 
 /** The real Fastify app on its own fresh database (cloned from the migrated template). */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  appOptions: Parameters<typeof buildApp>[1] = {},
+): Promise<TestApp> {
   const adminUrl = inject("adminDatabaseUrl");
   const database = `certfleet_test_${randomBytes(6).toString("hex")}`;
   await withAdmin(adminUrl, (client) =>
@@ -51,8 +54,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const db = createDatabaseClient(databaseUrl, 4);
   const token = `test-${randomBytes(24).toString("hex")}`;
   await ensureCollectorToken(db, token, "test collector");
-  const app = await buildApp({ config, db, databaseUrl });
-  await bootstrapAdmin(db, TEST_ADMIN);
+  const app = await buildApp({ config, db, databaseUrl }, appOptions);
+  await bootstrapAdmin(db, TEST_ADMIN, { mustChangePassword: false });
   const sessions = new Map<UserRole, Promise<SignedIn>>();
   const as = (role: UserRole) => {
     let session = sessions.get(role);

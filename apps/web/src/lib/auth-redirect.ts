@@ -17,6 +17,21 @@ export function safeNext(next: string | null | undefined): string {
   return next;
 }
 
+/** Where a signed-in user changes their password, and where a required change sends them. */
+export const PASSWORD_PATH = "/account/password";
+
+/**
+ * `/account/password?next=<where the user was>`, for a user who must choose a new password first.
+ * Never back to the form itself (a loop).
+ */
+export function passwordChangeHref(here: string): string {
+  const next = safeNext(here);
+  const path = next.split(/[?#]/, 1)[0] ?? "";
+  return next === "/" || path === PASSWORD_PATH
+    ? PASSWORD_PATH
+    : `${PASSWORD_PATH}?next=${encodeURIComponent(next)}`;
+}
+
 /** `/login?next=<where the user was>`, for a 401 anywhere in the app. */
 export function loginHref(pathname: string, search = ""): string {
   const here = `${pathname}${search && !search.startsWith("?") ? `?${search}` : search}`;

@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useId, useRef, useState } from "react";
 import { ApiError } from "@/lib/api";
-import { safeNext } from "@/lib/auth-redirect";
+import { passwordChangeHref, safeNext } from "@/lib/auth-redirect";
 import { sessionKeys } from "@/lib/query-keys";
 import { USER_ROLE_LABEL } from "@/lib/roles";
 import { sendPublic } from "@/lib/send";
@@ -29,7 +29,8 @@ export function LoginForm() {
       // Nothing cached before signing in belongs to this user: start from an empty cache.
       queryClient.clear();
       queryClient.setQueryData(sessionKeys.current(), session);
-      router.replace(next);
+      // The first admin's password came from the server's configuration: replace it before anything else.
+      router.replace(session.passwordChangeRequired ? passwordChangeHref(next) : next);
     },
   });
 

@@ -23,7 +23,8 @@ export function LiveUpdatesProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<LiveState>("connecting");
   const onLoginPage = usePathname() === LOGIN_PATH;
   const session = useSession({ enabled: !onLoginPage });
-  const signedIn = !onLoginPage && session.isSuccess;
+  // A user who must change their password first may not open the stream (the API answers 403).
+  const signedIn = !onLoginPage && session.isSuccess && !session.data.passwordChangeRequired;
 
   useEffect(() => {
     if (!signedIn) return;

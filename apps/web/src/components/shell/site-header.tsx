@@ -1,8 +1,9 @@
 "use client";
 
 import Link from "next/link";
-import { usePathname } from "next/navigation";
-import { LOGIN_PATH } from "@/lib/auth-redirect";
+import { usePathname, useRouter } from "next/navigation";
+import { useEffect } from "react";
+import { LOGIN_PATH, PASSWORD_PATH, passwordChangeHref } from "@/lib/auth-redirect";
 import { roleAtLeast } from "@/lib/roles";
 import { useSession } from "@/lib/session";
 import { DisplayControls } from "./display-controls";
@@ -53,7 +54,14 @@ export function SiteHeader() {
 
 function SignedInHeader({ pathname }: { pathname: string }) {
   const { data: session } = useSession();
-  const items = roleAtLeast(session?.user.role, "admin") ? [...NAV, ADMIN_NAV] : NAV;
+  const router = useRouter();
+  const mustChangePassword = session?.passwordChangeRequired === true;
+  // Every page but the password form is refused to this user: go there, and come back after.
+  useEffect(() => {
+    if (mustChangePassword && pathname !== PASSWORD_PATH) router.replace(passwordChangeHref(pathname));
+  }, [mustChangePassword, pathname, router]);
+  const navigation = roleAtLeast(session?.user.role, "admin") ? [...NAV, ADMIN_NAV] : NAV;
+  const items = mustChangePassword ? [] : navigation;
   return (
     <>
       <nav aria-label="Main" className="site-nav">
@@ -72,7 +80,7 @@ function SignedInHeader({ pathname }: { pathname: string }) {
         </ul>
       </nav>
       <div className="header-tools">
-        <LiveIndicator />
+        {mustChangePassword ? null : <LiveIndicator />}
         <DisplayControls />
         {session ? <UserMenu user={session.user} /> : null}
       </div>

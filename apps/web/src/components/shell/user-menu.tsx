@@ -2,7 +2,9 @@
 
 import type { SessionUser } from "@certfleet/contracts";
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useEffect, useState } from "react";
+import { PASSWORD_PATH } from "@/lib/auth-redirect";
 import { USER_ROLE_LABEL } from "@/lib/roles";
 import { authOptionsQuery, signOut, useSend, useSession } from "@/lib/session";
 import {
@@ -12,7 +14,7 @@ import {
   useLinkSingleSignOn,
 } from "@/lib/sso-api";
 
-/** Who is signed in, and the two ways out. Both end on the sign-in page (see signOut). */
+/** Who is signed in, their password, and the two ways out. Both end on the sign-in page (see signOut). */
 export function UserMenu({ user }: { user: SessionUser }) {
   const send = useSend();
   const [pending, setPending] = useState<"here" | "everywhere" | null>(null);
@@ -48,6 +50,15 @@ export function UserMenu({ user }: { user: SessionUser }) {
         </span>
         <span className="tag tag-accent">{USER_ROLE_LABEL[user.role]}</span>
       </span>
+      {/* Short on screen so the header keeps to one line; the accessible name says the whole thing. */}
+      <Link
+        href={PASSWORD_PATH}
+        className="tool-button"
+        aria-label="Change password"
+        title="Change your password"
+      >
+        Password
+      </Link>
       <button
         type="button"
         className="tool-button"
