@@ -176,6 +176,14 @@ describe("heartbeat", () => {
       },
       "session expired",
     ],
+    [
+      "the session going unused past CERTFLEET_SESSION_IDLE_MINUTES (an open stream is not use)",
+      async (user) => {
+        const idleSince = new Date(Date.now() - (t.app.config.auth.sessionIdleMinutes + 1) * 60_000);
+        await t.db.session.updateMany({ where: { userId: user.id }, data: { lastSeenAt: idleSince } });
+      },
+      "session idle",
+    ],
   ];
 
   it.each(sessionEnds)("closes the stream with 4401 on %s", async (_what, end, reason) => {

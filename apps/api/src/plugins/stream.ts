@@ -51,7 +51,12 @@ export default fp(
     });
     const connections = new StreamConnections(
       app.db,
-      { ...DEFAULT_STREAM_LIMITS, maxPerInstance: app.config.streamMaxConnections, ...options.limits },
+      {
+        ...DEFAULT_STREAM_LIMITS,
+        maxPerInstance: app.config.streamMaxConnections,
+        sessionIdleMinutes: app.config.auth.sessionIdleMinutes,
+        ...options.limits,
+      },
       app.log,
     );
     app.decorate("streamConnections", connections);

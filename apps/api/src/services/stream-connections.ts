@@ -2,6 +2,7 @@ import { STREAM_CLOSE, STREAM_RESYNC_REASON, type UserRole } from "@certfleet/co
 import type { Database } from "@certfleet/db";
 import type { FastifyBaseLogger } from "fastify";
 import type { WebSocket } from "ws";
+import { isSessionIdle } from "./auth/sessions";
 import type { StreamFrame } from "./change-hub";
 
 /** Bounds of the live stream on one API instance (buildApp's `stream` option overrides them in tests). */
@@ -14,9 +15,11 @@ export interface StreamLimits {
   maxPerSession: number;
   /** Streams this instance holds at once; more get HTTP 503 (CERTFLEET_STREAM_MAX_CONNECTIONS). */
   maxPerInstance: number;
+  /** CERTFLEET_SESSION_IDLE_MINUTES: a session unused this long ends, its streams with it. */
+  sessionIdleMinutes: number;
 }
 
-export const DEFAULT_STREAM_LIMITS: Omit<StreamLimits, "maxPerInstance"> = {
+export const DEFAULT_STREAM_LIMITS: Omit<StreamLimits, "maxPerInstance" | "sessionIdleMinutes"> = {
   heartbeatMs: 25_000,
   // ~1,500 host rows: several full drains of a 1,000-report batch; a reader that far behind is stuck.
   maxBufferedBytes: 1024 * 1024,
@@ -152,8 +155,9 @@ export class StreamConnections {
 
   /**
    * Same rule as the session lookup on every request (findSession): the session row exists, has not
-   * expired and its user is not disabled; and the role is the one the stream opened with. Sessions are
-   * read without touching lastSeenAt: an open tab is not activity.
+   * expired or gone idle and its user is not disabled; and the role is the one the stream opened with.
+   * Sessions are read without touching lastSeenAt: an open tab is not activity, so a stream alone does
+   * not keep a session alive past the idle limit.
    */
   private async recheckSessions(): Promise<void> {
     if (this.checking || this.connections.size === 0) return; // a slow database: the next tick checks
@@ -162,7 +166,12 @@ export class StreamConnections {
       const ids = [...new Set([...this.connections].map((connection) => connection.session.id))];
       const rows = await this.db.session.findMany({
         where: { id: { in: ids } },
-        select: { id: true, expiresAt: true, user: { select: { role: true, disabledAt: true } } },
+        select: {
+          id: true,
+          expiresAt: true,
+          lastSeenAt: true,
+          user: { select: { role: true, disabledAt: true } },
+        },
       });
       const byId = new Map(rows.map((row) => [row.id, row]));
       const now = Date.now();
@@ -172,11 +181,13 @@ export class StreamConnections {
           ? "signed out"
           : row.expiresAt.getTime() <= now
             ? "session expired"
-            : row.user.disabledAt
-              ? "account disabled"
-              : row.user.role !== connection.session.role
-                ? "role changed"
-                : null;
+            : isSessionIdle(row.lastSeenAt, this.limits.sessionIdleMinutes, now)
+              ? "session idle"
+              : row.user.disabledAt
+                ? "account disabled"
+                : row.user.role !== connection.session.role
+                  ? "role changed"
+                  : null;
         if (!reason) continue;
         this.log.info({ userId: connection.session.userId, reason }, "live stream closed: session ended");
         this.close(connection, STREAM_CLOSE.sessionEnded, `session ended: ${reason}`);
