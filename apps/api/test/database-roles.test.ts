@@ -113,7 +113,7 @@ describe("the runtime database role", () => {
     try {
       // With nothing pending, the start-up migration check only reads the ledger: fine as this role.
       await migrateDatabase(url);
-      await bootstrapAdmin(db, TEST_ADMIN);
+      await bootstrapAdmin(db, TEST_ADMIN, { mustChangePassword: false });
       const admin = await signIn(app, TEST_ADMIN.email, TEST_ADMIN.password);
       const summary = await app.inject({ method: "GET", url: "/api/v1/summary", headers: admin.headers });
       expect(summary.statusCode).toBe(200);

@@ -84,9 +84,10 @@ describe("webhook secrets at rest", () => {
     // ... and a starting instance rewrites it encrypted.
     const restarted = await buildApp({ config: t.app.config, db: t.db, databaseUrl: t.databaseUrl });
     await restarted.ready();
+    // In the background after start-up (a database that is away must not keep the API from starting).
+    await expect.poll(() => storedSecret(channel.id), { timeout: 10_000 }).toMatch(/^enc:v1:/);
     await restarted.close();
     const stored = await storedSecret(channel.id);
-    expect(stored).toMatch(/^enc:v1:/);
     expect(stored).not.toContain(legacySecret);
     expect(await sendTest(channel.id)).toMatchObject({ status: "delivered" });
     expect(hooks.delivered("/legacy")).toHaveLength(2);

@@ -37,7 +37,14 @@ const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // The effective settings: with the secret key resolved (on the embedded database, from its key file).
   const config = { ...app.config.notifications, secretKey: await resolveSecretKey(app.config) };
   registerNotificationJobs(app, config);
+  // Not awaited by start-up: the API must come up (and answer health with 503) while the database is
+  // away, so a failed check is logged and tried again at the next start.
   app.addHook("onReady", async () => {
+    void reviewStoredSecrets().catch((error: unknown) =>
+      app.log.warn({ err: error }, "checking stored webhook secrets failed; tried again at the next start"),
+    );
+  });
+  async function reviewStoredSecrets(): Promise<void> {
     if (!config.secretKey) {
       const clear = await app.db.notificationChannel.count({ where: { secret: { not: null } } });
       if (clear > 0)
@@ -49,7 +56,7 @@ const notificationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     const encrypted = await encryptStoredSecrets(app.db, config.secretKey);
     if (encrypted > 0) app.log.info({ channels: encrypted }, "encrypted webhook secrets stored in clear");
-  });
+  }
 
   app.get(
     "/api/v1/notification-channels",
