@@ -7,45 +7,18 @@ import { buildApp } from "../src/app";
 import { createTestApp, type TestApp } from "./support/app";
 import { postHost } from "./support/estate";
 import { createPki, type Pki } from "./support/reports";
+import { openStream } from "./support/stream-client";
 
 let t: TestApp;
 let pki: Pki;
 let second: FastifyInstance;
 const closers: (() => Promise<void>)[] = [];
 
-/** A stream client that records every message and can wait for one matching a predicate. */
+/** A stream client (test/support/stream-client.ts) as the viewer, closed after the file. */
 async function connect(app: FastifyInstance, since?: number) {
-  const address = app.server.address();
-  if (!address || typeof address === "string") throw new Error("not listening");
-  const socket = new WebSocket(
-    `ws://127.0.0.1:${address.port}/api/v1/stream${since === undefined ? "" : `?since=${since}`}`,
-    { headers: { cookie: viewerCookie } },
-  );
-  const messages: StreamMessage[] = [];
-  const waiters: { match: (m: StreamMessage) => boolean; resolve: (m: StreamMessage) => void }[] = [];
-  socket.on("message", (data) => {
-    const message = JSON.parse(String(data)) as StreamMessage;
-    messages.push(message);
-    for (const waiter of [...waiters]) {
-      if (waiter.match(message)) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(message);
-      }
-    }
-  });
-  await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
-  const next = (match: (m: StreamMessage) => boolean, timeoutMs = 5000) =>
-    new Promise<StreamMessage>((resolve, reject) => {
-      const found = messages.find(match);
-      if (found) return resolve(found);
-      waiters.push({ match, resolve });
-      setTimeout(
-        () => reject(new Error(`no matching message in ${timeoutMs} ms: ${JSON.stringify(messages)}`)),
-        timeoutMs,
-      );
-    });
-  closers.push(async () => socket.close());
-  return { socket, messages, next };
+  const client = await openStream(app, { cookie: viewerCookie, since });
+  closers.push(async () => client.socket.close());
+  return client;
 }
 
 const updatedFor = (fqdn: string) => (m: StreamMessage) => m.type === "host.updated" && m.host.fqdn === fqdn;

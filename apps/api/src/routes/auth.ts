@@ -24,7 +24,7 @@ import {
 import { changeOwnPassword } from "../services/auth/password-change";
 import { type ActiveSession, endAllSessions, endSession, SESSION_COOKIE } from "../services/auth/sessions";
 import { demoAccounts } from "../services/demo-accounts";
-import { clearRateLimit, postgresRateLimitStore } from "../services/rate-limit-store";
+import { clearRateLimit, sharedRateLimit } from "../services/rate-limit-store";
 import { startSession } from "./session-cookie";
 
 const FIFTEEN_MINUTES_MS = 15 * 60_000;
@@ -61,16 +61,14 @@ function sessionAnswer(session: ActiveSession | undefined, csrfToken: string): S
 }
 
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  await app.register(rateLimit, {
-    global: false,
-    store: postgresRateLimitStore(app.db),
-    errorResponseBuilder: (_request, context) =>
-      new ProblemError(
-        429,
-        "Too many sign-in attempts",
-        `Wait ${Math.ceil(context.ttl / 60_000)} minute(s) before trying again.`,
-      ),
-  });
+  await app.register(
+    rateLimit,
+    sharedRateLimit(
+      app.db,
+      "Too many sign-in attempts",
+      (minutes) => `Wait ${minutes} minute(s) before trying again.`,
+    ),
+  );
 
   const { auth } = app.config;
   // Per API instance (= per process in production): argon2 runs on this process's thread pool.

@@ -7,7 +7,7 @@ import { currentUser } from "../plugins/auth";
 import { ProblemError } from "../problem";
 import { createOidcSignIn, OidcSignInError, SIGN_IN_MESSAGES } from "../services/auth/oidc";
 import { findSession, SESSION_COOKIE } from "../services/auth/sessions";
-import { postgresRateLimitStore } from "../services/rate-limit-store";
+import { sharedRateLimit } from "../services/rate-limit-store";
 import { startSession } from "./session-cookie";
 
 export const OIDC_COOKIE = "certfleet_oidc";
@@ -65,16 +65,15 @@ const oidcRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   // Shared by every API instance (the sign-in store): a flood of starts or of forged callbacks,
   // each costing a request to the identity provider, is cut off per address with 429 + Retry-After.
-  await app.register(rateLimit, {
-    global: false,
-    store: postgresRateLimitStore(app.db),
-    errorResponseBuilder: (_request, context) =>
-      new ProblemError(
-        429,
-        "Too many single sign-on attempts",
-        `Too many single sign-on attempts from this address: wait ${Math.ceil(context.ttl / 60_000)} minute(s) before trying again.`,
-      ),
-  });
+  await app.register(
+    rateLimit,
+    sharedRateLimit(
+      app.db,
+      "Too many single sign-on attempts",
+      (minutes) =>
+        `Too many single sign-on attempts from this address: wait ${minutes} minute(s) before trying again.`,
+    ),
+  );
   const limitPerAddress = (route: string) => ({
     max: settings.attemptsPer15Minutes,
     timeWindow: FIFTEEN_MINUTES_MS,

@@ -1,4 +1,6 @@
 import type { Database } from "@certfleet/db";
+import type { RateLimitPluginOptions } from "@fastify/rate-limit";
+import { ProblemError } from "../problem";
 
 type Callback = (error: Error | null, result?: { current: number; ttl: number }) => void;
 
@@ -37,4 +39,21 @@ export async function pruneRateLimitBuckets(db: Database): Promise<void> {
 
 export async function clearRateLimit(db: Database, key: string): Promise<void> {
   await db.$executeRaw`DELETE FROM "RateLimitBucket" WHERE "key" = ${key}`;
+}
+
+/**
+ * @fastify/rate-limit options for limits shared by every API instance (this store), off unless a route
+ * asks for one (`config.rateLimit`), answering 429 problem+json whose detail says how long to wait.
+ */
+export function sharedRateLimit(
+  db: Database,
+  title: string,
+  detail: (waitMinutes: number) => string,
+): RateLimitPluginOptions {
+  return {
+    global: false,
+    store: postgresRateLimitStore(db),
+    errorResponseBuilder: (_request, context) =>
+      new ProblemError(429, title, detail(Math.ceil(context.ttl / 60_000))),
+  };
 }
