@@ -67,54 +67,35 @@ export function PasswordChangeForm() {
         <p className="muted small">Changing it signs you out in every other browser.</p>
       )}
       <form className="stack-form" onSubmit={submit} noValidate>
-        <Field id={`${id}-current`} label="Current password" error={byField.currentPassword}>
-          <input
-            id={`${id}-current`}
-            className="input"
-            type="password"
-            name="current-password"
-            autoComplete="current-password"
-            required
-            value={currentPassword}
-            aria-invalid={byField.currentPassword ? true : undefined}
-            aria-describedby={describedBy(`${id}-current`, byField.currentPassword)}
-            onChange={(event) => setCurrentPassword(event.target.value)}
-          />
-        </Field>
-        <Field
+        <PasswordField
+          id={`${id}-current`}
+          label="Current password"
+          name="current-password"
+          autoComplete="current-password"
+          value={currentPassword}
+          onChange={setCurrentPassword}
+          error={byField.currentPassword}
+        />
+        <PasswordField
           id={`${id}-new`}
           label="New password"
+          name="new-password"
+          autoComplete="new-password"
+          value={newPassword}
+          onChange={setNewPassword}
           error={byField.newPassword}
           hint={`At least ${MIN_PASSWORD} characters, different from the current one`}
-        >
-          <input
-            id={`${id}-new`}
-            className="input"
-            type="password"
-            name="new-password"
-            autoComplete="new-password"
-            minLength={MIN_PASSWORD}
-            required
-            value={newPassword}
-            aria-invalid={byField.newPassword ? true : undefined}
-            aria-describedby={describedBy(`${id}-new`, byField.newPassword, true)}
-            onChange={(event) => setNewPassword(event.target.value)}
-          />
-        </Field>
-        <Field id={`${id}-confirm`} label="New password again" error={confirmError}>
-          <input
-            id={`${id}-confirm`}
-            className="input"
-            type="password"
-            name="confirm-password"
-            autoComplete="new-password"
-            required
-            value={confirmation}
-            aria-invalid={confirmError ? true : undefined}
-            aria-describedby={describedBy(`${id}-confirm`, confirmError)}
-            onChange={(event) => setConfirmation(event.target.value)}
-          />
-        </Field>
+          minLength={MIN_PASSWORD}
+        />
+        <PasswordField
+          id={`${id}-confirm`}
+          label="New password again"
+          name="confirm-password"
+          autoComplete="new-password"
+          value={confirmation}
+          onChange={setConfirmation}
+          error={confirmError}
+        />
         {/* A field's own error already says it under the input: the summary is for the rest. */}
         {change.isError && (Object.keys(byField).length === 0 || other.length > 0) ? (
           <MutationError error={change.error} extra={other} />
@@ -127,5 +108,37 @@ export function PasswordChangeForm() {
         {done && !required ? "Password changed. Your other sessions were signed out." : ""}
       </p>
     </section>
+  );
+}
+
+/** One labelled password input with its error and optional hint wired for screen readers. */
+function PasswordField(props: {
+  id: string;
+  label: string;
+  name: string;
+  autoComplete: "current-password" | "new-password";
+  value: string;
+  onChange: (value: string) => void;
+  error: string | undefined;
+  hint?: string;
+  minLength?: number;
+}) {
+  const { id, label, name, autoComplete, value, onChange, error, hint, minLength } = props;
+  return (
+    <Field id={id} label={label} error={error} hint={hint}>
+      <input
+        id={id}
+        className="input"
+        type="password"
+        name={name}
+        autoComplete={autoComplete}
+        minLength={minLength}
+        required
+        value={value}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, error, hint !== undefined)}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    </Field>
   );
 }
