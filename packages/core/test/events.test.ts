@@ -1,6 +1,7 @@
 import type { ConnectorEvent } from "@certfleet/contracts";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateHost } from "../src/index";
+import { CHANNEL_PROBLEMS, LOAD_FAILURES } from "../src/rules/event-meanings";
 import type { Finding } from "../src/types";
 import { createFixture, evidence, type Fixture, findingsOf, hostInput } from "./support/fixture";
 
@@ -62,6 +63,52 @@ describe("events: only the newest certificate-load event counts", () => {
   });
 });
 
+// Issue 13, "Connector events": load failures beyond the seed supersede an older 20053.
+describe("events: load failures beyond the seed", () => {
+  it.each([
+    [21036, "the certificate named in the registry cannot be used for authentication"],
+    [21021, "no certificate could be loaded or created for authentication"],
+  ])("%i after an earlier 20053 is an error explaining itself", (id, meaning) => {
+    const [finding, ...rest] = eventFindings(events([20053, 7], [id, 8]));
+    expect(rest).toEqual([]);
+    expect(finding?.severity).toBe("error");
+    expect(finding?.message).toBe(
+      `the newest OpsMgr Connector certificate event is ${id} at ${at(8)}: ${meaning}; the channel certificate was not loaded`,
+    );
+  });
+
+  it("a 20053 after them is a good load again", () => {
+    expect(eventFindings(events([21036, 7], [21021, 8], [20053, 9]))).toEqual([]);
+  });
+
+  it("20071 says authentication failed on either side, not that an approval is missing (20070 says that)", () => {
+    const [failed] = eventFindings(events([20053, 7], [20071, 8]));
+    expect(failed?.message).toContain("DNS");
+    expect(failed?.message).not.toContain("approved");
+    const [closed] = eventFindings(events([20053, 7], [20070, 8]));
+    expect(closed?.message).toContain("not approved");
+  });
+});
+
+describe("events: where each meaning comes from", () => {
+  // The seed ("Import the certificate into Operations Manager", steps 9-10) names 20053 and these
+  // failures; anything else is marked as Microsoft's table or as our inference.
+  const SEED_FAILURES = [20049, 20050, 20052, 20066, 20069, 20077];
+
+  it("every known event says whether its meaning is Microsoft's, the seed's or inferred", () => {
+    for (const [id, meaning] of Object.entries({ ...LOAD_FAILURES, ...CHANNEL_PROBLEMS })) {
+      expect(["microsoft", "seed", "inferred"], `event ${id}`).toContain(meaning.source);
+    }
+  });
+
+  it("only the failures the seed lists are marked as the seed's", () => {
+    const fromSeed = Object.entries({ ...LOAD_FAILURES, ...CHANNEL_PROBLEMS })
+      .filter(([, meaning]) => meaning.source === "seed")
+      .map(([id]) => Number(id));
+    expect(fromSeed.sort()).toEqual(SEED_FAILURES);
+  });
+});
+
 describe("events: after a good load", () => {
   it("21020 (expiring) after 20053 is a warning", () => {
     const [finding] = eventFindings(events([20053, 7], [21020, 8]));
@@ -75,11 +122,14 @@ describe("events: after a good load", () => {
 
   it.each([
     [20070, "closed right after authentication"],
-    [20071, "closed without authentication"],
+    [20071, "authentication with the other side failed, on either end"],
     [20072, "certificate is not trusted"],
     [21001, "mutual authentication with the other side failed"],
     [21002, "mutual authentication with the other side failed"],
     [20057, "security context"],
+    [21007, "mutually authenticated connection could not be created"],
+    [21003, "root of the CA that issued the other side's certificate is not trusted"],
+    [20002, "could not be authenticated, and was rejected"],
   ])("%i after 20053 is a warning explaining itself", (id, meaning) => {
     const [finding, ...rest] = eventFindings(events([20053, 7], [id, 8]));
     expect(rest).toEqual([]);

@@ -116,6 +116,30 @@ describe("registry-serial", () => {
     expect(finding?.remediation).toContain(`serial ${fx.healthy.serialNumber}`);
   });
 
+  // Issue 13, "Connector events": 21022 (no certificate specified, MOMConnector event reference)
+  // corroborates a missing registry value; it adds nothing when the value is there.
+  it("absent serial with event 21022 names the newest 21022 as confirming it", () => {
+    const absent = (events: { id: number; time: string }[]) =>
+      findingsOf(
+        evaluateHost(
+          hostInput(fx, evidence(fx.healthy), { registry: { channelCertificateSerialNumber: null }, events }),
+        ),
+        "registry-serial",
+      )[0]?.message;
+    expect(
+      absent([
+        { id: 21022, time: "2026-06-01T09:00:00Z" },
+        { id: 21022, time: "2026-06-01T11:00:00Z" },
+        { id: 21022, time: "2026-06-01T10:00:00Z" },
+      ]),
+    ).toContain("(event 21022 at 2026-06-01T11:00:00Z, no certificate specified, confirms it)");
+    expect(absent([{ id: 20053, time: "2026-06-01T09:00:00Z" }])).not.toContain("21022");
+    const present = evaluateHost(
+      hostInput(fx, evidence(fx.healthy), { events: [{ id: 21022, time: "2026-06-01T09:00:00Z" }] }),
+    );
+    expect(findingsOf(present, "registry-serial")).toEqual([]);
+  });
+
   it("a registry value that is not hex is an error naming the value", () => {
     const evaluation = evaluateHost(
       hostInput(fx, evidence(fx.healthy), { registry: { channelCertificateSerialNumber: "zz-top" } }),

@@ -1,4 +1,5 @@
 import { RULE_CATALOG } from "./catalog";
+import { CHANNEL_PROBLEMS, LOAD_FAILURES } from "./event-meanings";
 
 /** docs/rules.md, rendered from the catalog so the documentation cannot drift from the code. */
 export function renderRuleCatalogMarkdown(): string {
@@ -21,7 +22,46 @@ export function renderRuleCatalogMarkdown(): string {
   }
   lines.push("", "## Remediation", "");
   for (const rule of RULE_CATALOG) lines.push(`- **\`${rule.id}\`** — ${rule.remediation}`);
+  lines.push(...connectorEventLines());
   return `${lines.join("\n")}\n`;
+}
+
+const SOURCE_NAMES = {
+  microsoft: "Microsoft (event reference, articles, management pack knowledge)",
+  seed: "the seed (import steps 9-10)",
+  inferred: "inferred by certfleet",
+} as const;
+
+/** The OpsMgr Connector events the `events` rule reads, with where each meaning comes from. */
+function connectorEventLines(): string[] {
+  const lines = [
+    "",
+    "## OpsMgr Connector events",
+    "",
+    "The `events` rule reads these from the Operations Manager log. Only the newest certificate-load event",
+    "counts (20053, or a load failure: error); channel problems after a good load are warnings.",
+    "",
+    "| event | kind | meaning | source of the meaning |",
+    "|---|---|---|---|",
+    "| 20053 | certificate loaded | the authentication certificate was loaded | the seed (import step 9) |",
+  ];
+  const rows = [
+    ...Object.entries(LOAD_FAILURES).map(([id, meaning]) => ({ id, kind: "load failure (error)", meaning })),
+    ...Object.entries(CHANNEL_PROBLEMS).map(([id, meaning]) => ({
+      id,
+      kind: "channel problem (warning)",
+      meaning,
+    })),
+  ].sort((a, b) => Number(a.id) - Number(b.id));
+  for (const { id, kind, meaning } of rows) {
+    lines.push(`| ${id} | ${kind} | ${escapeCell(meaning.meaning)} | ${SOURCE_NAMES[meaning.source]} |`);
+  }
+  lines.push(
+    "",
+    "21020 (the loaded certificate is about to expire) after the newest load is a warning. 21022 (no certificate",
+    "specified) is named in the `registry-serial` error when the registry value is absent, as confirming it.",
+  );
+  return lines;
 }
 
 function escapeCell(text: string): string {

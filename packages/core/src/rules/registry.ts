@@ -6,6 +6,7 @@ import { OID } from "../oids";
 import { mirroredSerialToHex } from "../serial";
 import type { CandidateCertificateEvidence, Finding, ParsedCertificate } from "../types";
 import { finding, type HostRule, plural, type RuleContext } from "./context";
+import { EVENT_NO_CERTIFICATE_SPECIFIED } from "./event-meanings";
 
 const IMPORT = "Run MOMCertImport.exe on the host and select";
 
@@ -48,6 +49,18 @@ export function newerUnimportedCertificate(context: RuleContext): CandidateCerti
   return candidates[0] ?? null;
 }
 
+/**
+ * 21022 ("no certificate specified", MOMConnector event reference) says from the host's own side what an
+ * absent registry value says: the newest one, named beside it, corroborates the finding (issue 13).
+ */
+function noCertificateSpecified(events: RuleContext["input"]["events"]): string {
+  const newest = events
+    .filter((event) => event.id === EVENT_NO_CERTIFICATE_SPECIFIED && !Number.isNaN(Date.parse(event.time)))
+    .sort((a, b) => Date.parse(a.time) - Date.parse(b.time))
+    .at(-1);
+  return newest ? ` (event 21022 at ${newest.time}, no certificate specified, confirms it)` : "";
+}
+
 function unboundFinding(context: RuleContext, serial: string | null): Finding {
   const { input } = context;
   const candidate = newerUnimportedCertificate(context);
@@ -61,7 +74,7 @@ function unboundFinding(context: RuleContext, serial: string | null): Finding {
     return finding(
       "registry-serial",
       "error",
-      `ChannelCertificateSerialNumber is absent: no certificate was imported with MOMCertImport, so the SCOM channel has no certificate${hint}`,
+      `ChannelCertificateSerialNumber is absent: no certificate was imported with MOMCertImport, so the SCOM channel has no certificate${noCertificateSpecified(input.events)}${hint}`,
       remediation,
     );
   }
