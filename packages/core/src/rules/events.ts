@@ -38,6 +38,15 @@ export function newestLoadEvent(events: ConnectorEvent[]): ConnectorEvent | null
   return newestLoad(chronological(events))?.event ?? null;
 }
 
+/** The newest event with this id, read the same way (event time, the collector's order breaking ties). */
+export function newestEventOf(events: ConnectorEvent[], id: number): ConnectorEvent | null {
+  return (
+    chronological(events)
+      .filter((e) => e.event.id === id)
+      .at(-1)?.event ?? null
+  );
+}
+
 function loadFailure(latest: TimedEvent): Finding {
   const { id, time } = latest.event;
   const meaning = LOAD_FAILURES[id];

@@ -7,6 +7,7 @@ import { mirroredSerialToHex } from "../serial";
 import type { CandidateCertificateEvidence, Finding, ParsedCertificate } from "../types";
 import { finding, type HostRule, plural, type RuleContext } from "./context";
 import { EVENT_NO_CERTIFICATE_SPECIFIED } from "./event-meanings";
+import { newestEventOf } from "./events";
 
 const IMPORT = "Run MOMCertImport.exe on the host and select";
 
@@ -54,10 +55,7 @@ export function newerUnimportedCertificate(context: RuleContext): CandidateCerti
  * absent registry value says: the newest one, named beside it, corroborates the finding (issue 13).
  */
 function noCertificateSpecified(events: RuleContext["input"]["events"]): string {
-  const newest = events
-    .filter((event) => event.id === EVENT_NO_CERTIFICATE_SPECIFIED && !Number.isNaN(Date.parse(event.time)))
-    .sort((a, b) => Date.parse(a.time) - Date.parse(b.time))
-    .at(-1);
+  const newest = newestEventOf(events, EVENT_NO_CERTIFICATE_SPECIFIED);
   return newest ? ` (event 21022 at ${newest.time}, no certificate specified, confirms it)` : "";
 }
 
