@@ -275,18 +275,16 @@ function webhookAllow(env: Env, name: string): WebhookAllowList {
   if (value === undefined) return allow;
   for (const entry of value.split(",").map((item) => item.trim().toLowerCase())) {
     if (entry === "") continue;
-    const [address, bits, ...rest] = entry.split("/");
-    if (address !== undefined && (isIPv4(address) || isIPv6(address))) {
-      const family = isIPv4(address) ? "ipv4" : "ipv6";
-      const maxBits = family === "ipv4" ? 32 : 128;
-      if (rest.length > 0 || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits)))
-        throw new ConfigError(name, `has an invalid CIDR "${entry}" (e.g. 10.20.0.0/16 or fd12::/64)`);
-      allow.cidrs.push({ address, prefix: bits === undefined ? maxBits : Number(bits), family });
+    const cidr = parseCidr(entry);
+    if (cidr === "invalid")
+      throw new ConfigError(name, `has an invalid CIDR "${entry}" (e.g. 10.20.0.0/16 or fd12::/64)`);
+    if (cidr) {
+      allow.cidrs.push(cidr);
       continue;
     }
     // A host name: letters, digits, hyphens and dots (a URL's host without port).
     if (
-      bits !== undefined ||
+      entry.includes("/") ||
       !/^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*$/.test(entry)
     )
       throw new ConfigError(name, `must be a comma list of host names and CIDRs, got "${entry}"`);
@@ -318,17 +316,30 @@ function secretKey(env: Env, name: string): Buffer | null {
  * addresses or CIDRs (10.0.0.0/8, ::1). "true" (trust anyone) is refused: it lets every client
  * choose the address its sign-in attempts are counted under.
  */
+type Cidr = WebhookAllowList["cidrs"][number];
+
+/**
+ * "10.0.0.0/8", "fd12::/64" or a bare address (a /32 or /128) as its parts; null when `entry` is not an IP
+ * address at all (a host name, say), "invalid" when it is one with a prefix that is not 0 to the maximum.
+ */
+function parseCidr(entry: string): Cidr | null | "invalid" {
+  const [address, bits, ...rest] = entry.split("/");
+  if (address === undefined || !(isIPv4(address) || isIPv6(address))) return null;
+  const family = isIPv4(address) ? "ipv4" : "ipv6";
+  const maxBits = family === "ipv4" ? 32 : 128;
+  if (rest.length > 0 || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits)))
+    return "invalid";
+  return { address, prefix: bits === undefined ? maxBits : Number(bits), family };
+}
+
 function trustProxy(env: Env, name: string): Config["trustProxy"] {
   const value = raw(env, name);
   if (value === undefined || value.toLowerCase() === "false") return false;
   if (/^\d+$/.test(value)) return integer(env, name, 0, 0, 10) || false;
   const entries = value.split(",").map((entry) => entry.trim());
   for (const entry of entries) {
-    const [address, bits, ...rest] = entry.split("/");
-    const isAddress = address !== undefined && (isIPv4(address) || isIPv6(address));
-    const maxBits = address !== undefined && isIPv4(address) ? 32 : 128;
-    const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits);
-    if (!isAddress || !bitsOk || rest.length > 0)
+    const cidr = parseCidr(entry);
+    if (cidr === null || cidr === "invalid")
       throw new ConfigError(
         name,
         `must be a number of proxy hops or a comma list of proxy addresses/CIDRs (e.g. 10.0.0.0/8), got "${entry}"`,
