@@ -122,6 +122,21 @@ describe("scoped collector tokens", () => {
     expect(await rowCounts(t.db)).toEqual(before);
   });
 
+  it("refuses a multi-homed host (contract 1.1) when any of its groups is outside the scope", async () => {
+    const report = await reportFor("agent02.dmz.contoso.com", null);
+    report.schemaVersion = "1.1";
+    report.host.managementGroups = [{ name: "MG-DMZ" }, { name: "MG-PROD" }];
+    const before = await rowCounts(t.db);
+    const response = await post(report, dmz.token);
+    expect(response.statusCode).toBe(403);
+    const problem = response.json<{ errors: { field: string; message: string }[] }>();
+    expect(problem.errors.map((error) => error.field)).toEqual(["host.managementGroups"]);
+    expect(problem.errors[0]?.message).toMatch(/^"MG-PROD" is not;/);
+    expect(await rowCounts(t.db)).toEqual(before);
+    report.host.managementGroups = [{ name: "mg-dmz" }];
+    expect((await post(report, dmz.token)).statusCode).toBe(201);
+  });
+
   it("refuses a look-alike name that only ends with the suffix's text", async () => {
     const response = await post(await reportFor("evildmz.contoso.com", "MG-DMZ"), dmz.token);
     expect(response.statusCode).toBe(403);

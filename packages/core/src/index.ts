@@ -118,6 +118,7 @@ export {
   type TaskTransition,
   type TransitionCheck,
 } from "./renewal/workflow";
+export { primaryManagementGroup, type ReportedGroups, reportedManagementGroupNames } from "./report-host";
 export { RULE_CATALOG, type RuleMeta, ruleMeta } from "./rules/catalog";
 export { renderRuleCatalogMarkdown } from "./rules/catalog-markdown";
 export { newestLoadEvent } from "./rules/events";

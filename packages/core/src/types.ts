@@ -87,6 +87,8 @@ export interface HostIdentity {
   fqdn: string;
   role: HostRole;
   domainJoined: boolean;
+  /** The computer's own DNS host name when the report carries it (contract 1.1). */
+  dnsHostName?: string | null;
 }
 
 /** A certificate with its DER: what a signature check needs on top of the parse. */
@@ -115,7 +117,12 @@ export interface ReportingTokens {
 
 export interface HostEvaluationInput {
   host: HostIdentity;
-  registry: { channelCertificateSerialNumber: string | null; channelCertificateHash?: string | null };
+  registry: {
+    channelCertificateSerialNumber: string | null;
+    channelCertificateHash?: string | null;
+    /** Last write of the Machine Settings key (contract 1.1): a load event older than this predates the binding. */
+    lastWriteTime?: string | null;
+  };
   certificates: CandidateCertificateEvidence[];
   events: ConnectorEvent[];
   /** When the collector read the host; all time-based rules use this, not the server clock. */

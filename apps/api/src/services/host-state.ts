@@ -6,7 +6,12 @@
  */
 import { createHash } from "node:crypto";
 import type { Report } from "@certfleet/contracts";
-import type { CandidateCertificateEvidence, HostEvaluation, ParsedCertificate } from "@certfleet/core";
+import {
+  type CandidateCertificateEvidence,
+  type HostEvaluation,
+  type ParsedCertificate,
+  primaryManagementGroup,
+} from "@certfleet/core";
 import type { Prisma } from "@certfleet/db";
 import type { DecodedCertificate } from "./certificates";
 
@@ -256,7 +261,7 @@ async function upsertHosts(tx: Tx, items: RoundItem[], receivedAt: Date): Promis
       role: report.host.role,
       managementGroupId,
       domainJoined: report.host.domainJoined,
-      primaryServer: report.host.primaryServer ?? null,
+      primaryServer: primaryManagementGroup(report.host)?.primaryServer ?? null,
       status: evaluation.status,
       bound: bound?.sha256 ?? null,
       boundNotAfter: bound ? new Date(bound.notAfter).toISOString() : null,

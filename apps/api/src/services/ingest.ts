@@ -6,6 +6,7 @@ import {
   findBoundCertificate,
   type HostEvaluation,
   type ParsedCertificate,
+  primaryManagementGroup,
   type ReportingTokens,
 } from "@certfleet/core";
 import type { Database, Prisma } from "@certfleet/db";
@@ -239,7 +240,10 @@ async function writeAll(
   const { hosts, stored, groupIds, bound } = await readBatchState(
     tx,
     accepted,
-    accepted.flatMap((item) => (item.report.host.managementGroup ? [item.report.host.managementGroup] : [])),
+    accepted.flatMap((item) => {
+      const group = primaryManagementGroup(item.report.host);
+      return group ? [group.name] : [];
+    }),
     accepted.flatMap((item) => (item.boundSha256 ? [item.boundSha256] : [])),
     OTHER_HOSTS_LIMIT + 1,
   );
@@ -383,7 +387,12 @@ async function evaluateRound(
     const { report, fqdn, collectedAt, evidence } = item;
     const reportedCas = evidence.map((e) => e.certificate).filter((certificate) => certificate.isCa);
     const evaluation = evaluateHost({
-      host: { fqdn, role: report.host.role, domainJoined: report.host.domainJoined },
+      host: {
+        fqdn,
+        role: report.host.role,
+        domainJoined: report.host.domainJoined,
+        dnsHostName: report.host.dnsHostName ?? null,
+      },
       registry: report.registry,
       certificates: evidence,
       events: report.events,
@@ -394,7 +403,7 @@ async function evaluateRound(
       certificateDer: item.certificateDer,
       reportingTokens: item.reportingTokens,
     });
-    const group = report.host.managementGroup;
+    const group = primaryManagementGroup(report.host)?.name;
     evaluated.push({
       report,
       fqdn,

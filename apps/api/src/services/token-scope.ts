@@ -1,4 +1,5 @@
 import type { Report } from "@certfleet/contracts";
+import { reportedManagementGroupNames } from "@certfleet/core";
 import { type FieldError, ProblemError } from "../problem";
 import type { IngestToken, TokenScope } from "./ingest-context";
 
@@ -26,11 +27,18 @@ export function assertReportInScope(token: IngestToken | null, report: Report): 
   if (!token || !scope || isFleetWide(scope)) return;
   const errors: FieldError[] = [];
   if (scope.managementGroups.length > 0) {
-    const group = report.host.managementGroup?.trim().toLowerCase() ?? null;
-    if (group === null || !scope.managementGroups.some((allowed) => allowed.toLowerCase() === group)) {
+    // A multi-homed host (contract 1.1) is in scope only when every group it names is: the token may not
+    // speak for a host that also belongs to a group outside it.
+    const groups = reportedManagementGroupNames(report.host);
+    const allowed = new Set(scope.managementGroups.map((name) => name.toLowerCase()));
+    const outside = groups.filter((name) => !allowed.has(name.trim().toLowerCase()));
+    if (groups.length === 0 || outside.length > 0) {
       errors.push({
-        field: "host.managementGroup",
-        message: `${group === null ? "is not set" : `"${report.host.managementGroup}" is not`}; token "${token.name}" may report management groups ${scope.managementGroups.map((name) => `"${name}"`).join(", ")} only`,
+        field:
+          report.host.managementGroup || groups.length === 0
+            ? "host.managementGroup"
+            : "host.managementGroups",
+        message: `${groups.length === 0 ? "is not set" : `${outside.map((name) => `"${name}"`).join(", ")} ${outside.length === 1 ? "is" : "are"} not`}; token "${token.name}" may report management groups ${scope.managementGroups.map((name) => `"${name}"`).join(", ")} only`,
       });
     }
   }
