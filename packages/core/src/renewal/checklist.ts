@@ -79,7 +79,7 @@ const STEPS: readonly StepTemplate[] = [
     onlyNotDomainJoined: true,
     title: () => "Trust the root CA on both ends",
     detail: (c) =>
-      `${c.fqdn} is not domain-joined, so Group Policy does not give it the Enterprise CA's root. Download the CA certificate chain (https://<CA server>/certsrv > Download a CA certificate, certificate chain, or CRL > Base 64), open the downloaded chain (.p7b), copy the root CA's certificate to a file root-ca.cer (Base-64), and import it into Local Computer > Trusted Root Certification Authorities (LocalMachine\\Root) in an Administrator prompt on ${c.fqdn} and on ${c.peer}: each end checks the other's certificate chain. Check with: Get-ChildItem Cert:\\LocalMachine\\Root. If ${c.peer} has a certificate from another CA, ${c.fqdn} needs that CA's root too.`,
+      `${c.fqdn} is not domain-joined, so Group Policy does not give it the Enterprise CA's root. Download the CA certificate chain (https://<CA server>/certsrv > Download a CA certificate, certificate chain, or CRL > Base 64), open the downloaded chain (.p7b), copy the root CA's certificate to a file root-ca.cer (Base-64), and import it into Local Computer > Trusted Root Certification Authorities (LocalMachine\\Root) in an Administrator prompt on ${c.fqdn} and on ${c.peer}: each end checks the other's certificate chain. Check with: Get-ChildItem Cert:\\LocalMachine\\Root. If the two ends' certificates come from different CAs, each end needs both roots.`,
     command: () => "certutil -addstore Root root-ca.cer",
     seedReference:
       "Download and Import the Root Certificate from the CA (Manually download the Trusted Root certificate from a CA; Import the Trusted Root Certificate from the CA on the client)",
