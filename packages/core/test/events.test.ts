@@ -269,6 +269,20 @@ describe("events: a load older than the binding is unconfirmed", () => {
     expect(evaluation.status).toBe("ok");
   });
 
+  it("a 20051 before the notBefore of a certificate still not yet valid is about it: an error, not unconfirmed", async () => {
+    // 20051 ("not currently valid") is what SCOM logs for a certificate used before its notBefore.
+    const early = await validFrom("2026-06-03T00:00:00Z");
+    const [finding, ...rest] = findingsOf(evaluate(early, events([20053, 7], [20051, 9])), "events");
+    expect(rest).toEqual([]);
+    expect(finding?.severity).toBe("error");
+    expect(finding?.message).toContain(`event is 20051 at ${at(9)}`);
+    // Once the certificate is valid, an older 20051 was about the certificate before: unconfirmed.
+    const nowValid = await validFrom(at(10));
+    expect(findingsOf(evaluate(nowValid, events([20051, 9])), "events").map((f) => f.severity)).toEqual([
+      "info",
+    ]);
+  });
+
   it("a load as new as the notBefore, or newer, counts as before", async () => {
     const renewed = await validFrom(at(9));
     expect(findingsOf(evaluate(renewed, events([20053, 9])), "events")).toEqual([]);

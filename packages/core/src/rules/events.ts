@@ -82,15 +82,27 @@ interface BindingStart {
   described: string;
 }
 
+/** 20051 ("not currently valid"): what SCOM logs for a certificate before its notBefore (or after notAfter). */
+const EVENT_CERTIFICATE_NOT_VALID = 20051;
+
 /**
- * The later of the bound certificate's notBefore (no event before it can be about it) and the Machine
+ * The later of the bound certificate's notBefore (no load before it can be about it) and the Machine
  * Settings key's last write (contract 1.1: the registry value was set then, so older loads were of what it
- * said before). Null when the report tells neither.
+ * said before). Null when the report tells neither. One exception: while the bound certificate is still
+ * not yet valid, a 20051 before its notBefore is exactly what SCOM says about it, so notBefore does not
+ * make that event stale (the validity rule names the date).
  */
-function bindingStart({ input, bound }: RuleContext): BindingStart | null {
+function bindingStart(
+  { input, bound, now }: RuleContext,
+  latestLoad: TimedEvent | undefined,
+): BindingStart | null {
   const starts: BindingStart[] = [];
   const notBefore = bound?.evidence.certificate.notBefore;
-  if (notBefore && !Number.isNaN(Date.parse(notBefore))) {
+  const notYetValid =
+    latestLoad?.event.id === EVENT_CERTIFICATE_NOT_VALID &&
+    notBefore !== undefined &&
+    Date.parse(notBefore) > now.getTime();
+  if (notBefore && !notYetValid && !Number.isNaN(Date.parse(notBefore))) {
     starts.push({
       time: Date.parse(notBefore),
       described: `the bound certificate's notBefore (${notBefore})`,
@@ -177,10 +189,10 @@ function afterLoad(later: TimedEvent[]): Finding[] {
 export const eventsRule: HostRule = (context) => {
   const { input } = context;
   const events = chronological(input.events);
-  const start = bindingStart(context);
-  const current = start ? events.filter((e) => e.time >= start.time) : events;
   const position = newestLoadPosition(events);
   const latestLoad = events[position];
+  const start = bindingStart(context, latestLoad);
+  const current = start ? events.filter((e) => e.time >= start.time) : events;
   if (latestLoad && start && latestLoad.time < start.time) {
     return [unconfirmedLoad(latestLoad, start, context.bound !== null), ...afterLoad(current)];
   }
