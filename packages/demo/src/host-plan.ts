@@ -68,6 +68,7 @@ export function planHost(
     facts: channelFacts(host),
     load: EVENT_LOADED,
     after: [],
+    registryWrittenAfterLoad: false,
     registry: "bound",
     hash: "bound",
     previousInStore: false,
@@ -100,6 +101,10 @@ export function planHost(
           ? bound.id
           : null,
     events: currentEvents(draft, bound, collectedAt, random),
+    // Half an hour before the collector ran: after the newest load event, which is at least an hour old.
+    ...(draft.registryWrittenAfterLoad
+      ? { registryLastWriteTime: new Date(collectedAt.getTime() - 30 * 60_000) }
+      : {}),
   });
   return plan;
 }

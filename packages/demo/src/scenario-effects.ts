@@ -19,6 +19,11 @@ export interface Draft {
   load: number | null;
   /** Events after the load (channel problems). */
   after: number[];
+  /**
+   * MOMCertImport ran again after the newest load and the Health Service was not restarted since: the
+   * report (contract 1.1) carries the Machine Settings key's last write, newer than the newest 20053.
+   */
+  registryWrittenAfterLoad: boolean;
   registry: "bound" | "none" | "previous" | "no-sign-byte";
   /** Which certificate ChannelCertificateHash names, if the host writes it. */
   hash: "bound" | "previous" | "none";
@@ -143,6 +148,9 @@ export function applyScenario(
       return;
     case "channel-rejected":
       draft.after = [20070];
+      return;
+    case "load-unconfirmed":
+      draft.registryWrittenAfterLoad = true;
       return;
     case "long-lifetime": {
       const notBefore = new Date(now.getTime() - random.int(30, 300) * DAY);

@@ -31,6 +31,7 @@ export const SCENARIO_IDS = [
   "missing-sign-byte",
   "hash-mismatch",
   "channel-rejected",
+  "load-unconfirmed",
   "long-lifetime",
   "cloned",
 ] as const;
@@ -72,6 +73,7 @@ export const SCENARIOS: Readonly<Record<Exclude<ScenarioId, "healthy">, Scenario
   "missing-sign-byte": { rule: "registry-serial", perThousand: 0.5, min: 1 },
   "hash-mismatch": { rule: "registry-serial", perThousand: 0.5, min: 1 },
   "channel-rejected": { rule: "events", perThousand: 1, min: 2 },
+  "load-unconfirmed": { rule: "events", perThousand: 1, min: 2 },
   "long-lifetime": { rule: "lifetime", perThousand: 1, min: 2 },
   cloned: { rule: "duplicate", perThousand: 0.5, min: 1 },
 };

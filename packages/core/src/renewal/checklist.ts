@@ -166,7 +166,7 @@ const STEPS: readonly StepTemplate[] = [
       const failures = SEED_LOAD_FAILURES.map(
         (id) => `${id}: ${LOAD_FAILURES[id]?.meaning ?? "see the event text"}`,
       );
-      return `On ${c.fqdn}, Event Viewer > Applications and Services Logs > Operations Manager must show event 20053: the authentication certificate was loaded. If it does not, look for one of these and fix what it names - ${failures.join("; ")} - then run MOMCertImport again. If none of these is there, the import failed: check the certificate and administrative permissions and try again. certfleet closes this task when a report shows the new certificate bound, no errors and 20053 as the newest certificate event.`;
+      return `On ${c.fqdn}, Event Viewer > Applications and Services Logs > Operations Manager must show event 20053: the authentication certificate was loaded. If it does not, look for one of these and fix what it names - ${failures.join("; ")} - then run MOMCertImport again. If none of these is there, the import failed: check the certificate and administrative permissions and try again. certfleet closes this task when a report shows the new certificate bound with no errors, and its newest certificate event is a 20053 logged after the first report that showed that certificate bound, with no channel-problem event after it: once certfleet shows the new certificate bound, restart the Health Service (Microsoft Monitoring Agent) again so a new 20053 is logged, or ask a lead to verify by hand.`;
     },
     command: () => null,
     seedReference: "Import the certificate into Operations Manager (steps 9-10)",

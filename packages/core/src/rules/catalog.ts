@@ -127,7 +127,7 @@ const CATALOG: Record<RuleId, Omit<RuleMeta, "id">> = {
     title: "OpsMgr Connector loaded the certificate",
     defaultSeverity: "error",
     scomNeeds:
-      "After an import, the newest OpsMgr Connector certificate event must be 20053 (authentication certificate loaded).",
+      "After an import, the newest OpsMgr Connector certificate event must be 20053 (authentication certificate loaded). A load event older than the bound certificate's notBefore (or than the registry key's last write) says nothing about it: the load is unconfirmed (info), neither passed nor failed.",
     remediation:
       "Fix what the event names, run MOMCertImport again, and confirm event 20053 in Event Viewer > Applications and Services Logs > Operations Manager.",
     seedReference: "Import the certificate into Operations Manager (steps 9-10)",
