@@ -108,7 +108,8 @@ const CATALOG: Record<RuleId, Omit<RuleMeta, "id">> = {
   chain: {
     title: "Chains to a trusted root",
     defaultSeverity: "error",
-    scomNeeds: "The certificate must chain to a root CA that both ends of the SCOM channel trust.",
+    scomNeeds:
+      "The certificate must chain to a root CA that both ends of the SCOM channel trust; when the only problem the host reports is that revocation could not be checked (RevocationStatusUnknown, OfflineRevocation: a DMZ host that cannot reach the CRL), it is a warning.",
     remediation:
       "Import the issuing CA's root (and intermediate) certificates into Trusted Root Certification Authorities / Intermediate Certification Authorities on this host (gpupdate /force on domain machines).",
     seedReference: "Download and Import the Root Certificate from the CA",

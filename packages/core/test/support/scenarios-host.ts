@@ -16,6 +16,17 @@ export const HOST_SCENARIOS: Scenario[] = [
     }),
   },
   {
+    // Issue 13: a DMZ gateway that cannot reach the CRL still holds a trusted chain (X509ChainStatusFlags).
+    name: "revocation could not be checked (CRL unreachable)",
+    rule: "chain",
+    severity: "warning",
+    contains: ["RevocationStatusUnknown", "OfflineRevocation", "revoked"],
+    build: withFacts({
+      hostChainValid: false,
+      hostChainStatus: ["RevocationStatusUnknown", "OfflineRevocation"],
+    }),
+  },
+  {
     name: "certificate does not chain to the configured trust anchor (whatever the host says)",
     rule: "chain",
     severity: "error",
