@@ -74,7 +74,7 @@ const CATALOG: Record<RuleId, Omit<RuleMeta, "id">> = {
     title: "Key held by a legacy CSP, not a KSP",
     defaultSeverity: "error",
     scomNeeds:
-      'The private key must live in a legacy Cryptographic Service Provider such as "Microsoft RSA SChannel Cryptographic Provider"; Key Storage Providers (CNG) are not supported.',
+      'The private key must live in a legacy Cryptographic Service Provider such as "Microsoft RSA SChannel Cryptographic Provider"; Key Storage Providers (CNG) are not supported. The provider\'s name decides before the type the collector reports: a known legacy CSP reported as KSP is a warning about the collector\'s data, and a name containing "Key Storage Provider" (or "Microsoft Platform Crypto Provider") is a KSP even without a type.',
     remediation:
       'Request a new certificate with Provider Category "Legacy Cryptographic Service Provider" (ProviderName = "Microsoft RSA SChannel Cryptographic Provider", ProviderType = 12), then import it with MOMCertImport.',
     seedReference: "Certificate Requirements (IMPORTANT: KSP isn't supported)",
@@ -100,7 +100,8 @@ const CATALOG: Record<RuleId, Omit<RuleMeta, "id">> = {
   keyspec: {
     title: "KeySpec AT_KEYEXCHANGE",
     defaultSeverity: "error",
-    scomNeeds: "The key must have KeySpec = 1 (AT_KEYEXCHANGE, the Exchange key type).",
+    scomNeeds:
+      "The key must have KeySpec = 1 (AT_KEYEXCHANGE, the Exchange key type); a KeySpec the collector did not report is info.",
     remediation:
       'Request a new certificate with KeySpec = 1 (Certificate Manager: Private Key tab > Key type "Exchange"), then import it with MOMCertImport.',
     seedReference: "Create an information (.inf) file (KeySpec = 1)",

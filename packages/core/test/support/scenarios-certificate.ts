@@ -134,6 +134,25 @@ export const CERTIFICATE_SCENARIOS: Scenario[] = [
     build: withFacts({ keyProvider: "Microsoft Platform Crypto Provider", keyProviderType: "CSP" }),
   },
   {
+    // Issue 13: "any name containing Key Storage Provider ... is a KSP even when the type is missing".
+    name: "KSP named, type not reported",
+    rule: "csp-not-ksp",
+    severity: "error",
+    contains: ['"Microsoft Software Key Storage Provider"', "not reported"],
+    build: withFacts({ keyProvider: "Microsoft Software Key Storage Provider", keyProviderType: null }),
+  },
+  {
+    // Issue 13: a known legacy CSP name wins over a contradicting type; a warning about the collector's data.
+    name: "legacy CSP named, reported as KSP",
+    rule: "csp-not-ksp",
+    severity: "warning",
+    contains: ['"Microsoft Enhanced Cryptographic Provider v1.0"', "collector"],
+    build: withFacts({
+      keyProvider: "Microsoft Enhanced Cryptographic Provider v1.0",
+      keyProviderType: "KSP",
+    }),
+  },
+  {
     name: "no private key",
     rule: "private-key",
     severity: "error",
@@ -160,6 +179,14 @@ export const CERTIFICATE_SCENARIOS: Scenario[] = [
     severity: "info",
     contains: ["not exportable", "non-domain-joined"],
     build: withFacts({ keyExportable: false }, { ...HOST, domainJoined: false }),
+  },
+  {
+    // Issue 13: "KeySpec not reported: info".
+    name: "KeySpec not reported",
+    rule: "keyspec",
+    severity: "info",
+    contains: ["did not report", "KeySpec", "20069"],
+    build: withFacts({ keySpec: null }),
   },
   {
     name: "KeySpec 2",
