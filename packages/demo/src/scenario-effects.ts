@@ -145,8 +145,9 @@ export function applyScenario(
       draft.after = [20070];
       return;
     case "long-lifetime": {
+      // 4,200 days: more than half the demo CA's twenty-year life (seed: at most one-half the CA's life).
       const notBefore = new Date(now.getTime() - random.int(30, 300) * DAY);
-      Object.assign(certificate, { notBefore, notAfter: new Date(notBefore.getTime() + 3650 * DAY) });
+      Object.assign(certificate, { notBefore, notAfter: new Date(notBefore.getTime() + 4200 * DAY) });
       draft.caInStore = true;
       return;
     }
