@@ -71,14 +71,15 @@ describe("subject-fqdn", () => {
     expect(await subjectFindings({ subject: "CN=ms01.contoso.com", dnsNames: [] })).toEqual([]);
   });
 
-  it("accepts the NetBIOS name on a host that is not domain-joined", async () => {
-    const workgroup = { ...HOST, domainJoined: false };
+  // Issue 13: a NetBIOS name only for a host known by that single-label name (subject-names.test.ts).
+  it("accepts the NetBIOS name on a workgroup host known by its single-label name", async () => {
+    const workgroup = { ...HOST, fqdn: "ms01", domainJoined: false, dnsHostName: "MS01" };
     expect(await subjectFindings({ subject: "CN=MS01", dnsNames: [] }, workgroup)).toEqual([]);
     expect(await subjectFindings({ subject: "", dnsNames: ["ms01"] }, workgroup)).toEqual([]);
   });
 
   it("rejects a longer name that merely starts with the host label", async () => {
-    const workgroup = { ...HOST, domainJoined: false };
+    const workgroup = { ...HOST, fqdn: "ms01", domainJoined: false };
     const findings = await subjectFindings({ subject: "CN=ms01x", dnsNames: [] }, workgroup);
     expect(findings.map((f) => f.severity)).toEqual(["error"]);
     expect(findings[0]?.message).toContain('"ms01x"');

@@ -22,9 +22,9 @@ const CATALOG: Record<RuleId, Omit<RuleMeta, "id">> = {
     title: "Certificate name matches the host",
     defaultSeverity: "error",
     scomNeeds:
-      "The name SCOM reads (the first DNS SubjectAltName, else the subject CN) must be the host's FQDN; the NetBIOS name is accepted only on hosts that are not domain-joined.",
+      "The name SCOM reads (the first DNS SubjectAltName, else the subject CN) must be the name the host is known by: its FQDN, or a NetBIOS (single-label) name only when the host is known by that single-label name. Several CNs without a DNS SubjectAltName are a finding naming every CN (an error when none names the host).",
     remediation:
-      'Request a new certificate with Subject "CN=<host FQDN>" and, if it has SubjectAltNames, the FQDN as the first DNS name; then import it with MOMCertImport.',
+      'Request a new certificate with Subject "CN=<host FQDN>" and one CN only (if it has SubjectAltNames, the FQDN as the first DNS name); then import it with MOMCertImport.',
     seedReference: "Certificate Requirements; Request a certificate using Certificate Manager (Subject tab)",
   },
   "eku-server-client": {

@@ -33,6 +33,25 @@ export const CERTIFICATE_SCENARIOS: Scenario[] = [
     build: withLeaf({ subject: "CN=ms01", dnsNames: [] }),
   },
   {
+    // Issue 13: more than one CN and no DNS SAN names every CN.
+    name: "two CNs and no DNS SAN, one of them the host",
+    rule: "subject-fqdn",
+    severity: "warning",
+    contains: ['"web.contoso.com"', '"ms01.contoso.com"', "2 CNs"],
+    build: withLeaf({ subject: "CN=web.contoso.com, CN=ms01.contoso.com", dnsNames: [] }),
+  },
+  {
+    // Issue 13: a NetBIOS-only name on a workgroup host that is known by its FQDN.
+    name: "NetBIOS name on a workgroup host known by its FQDN",
+    rule: "subject-fqdn",
+    severity: "error",
+    contains: ['"ms01"', "NetBIOS", 'known by the FQDN "ms01.contoso.com"'],
+    build: async (fx) => {
+      const input = await withLeaf({ subject: "CN=ms01", dnsNames: [] })(fx);
+      return { ...input, host: { ...HOST, domainJoined: false, dnsHostName: "MS01" } };
+    },
+  },
+  {
     name: "neither CN nor DNS SAN",
     rule: "subject-fqdn",
     severity: "error",
