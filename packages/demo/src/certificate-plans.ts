@@ -49,15 +49,14 @@ const shortName = (fqdn: string): string => fqdn.split(".")[0] ?? fqdn;
 
 /**
  * How each kind of host names itself: servers with CN + SAN (FQDN, then NetBIOS name), most agents with
- * the FQDN in the CN and SAN, some only in the CN, and some DMZ agents with just the NetBIOS name (which
- * SCOM accepts on hosts that are not domain-joined).
+ * the FQDN in the CN and SAN, some only in the CN. Every demo host is known by its FQDN, so none may use
+ * its NetBIOS name alone (issue 13); some DMZ agents carry the FQDN in the CN only, as requested by hand.
  */
 export function namesFor(host: DemoHost, random: Random): Pick<CertificateSpec, "subject" | "dnsNames"> {
   if (host.role !== "Agent") {
     return { subject: `CN=${host.fqdn}`, dnsNames: [host.fqdn, shortName(host.fqdn)] };
   }
-  if (!host.domainJoined && random.chance(0.3))
-    return { subject: `CN=${shortName(host.fqdn)}`, dnsNames: [] };
+  if (!host.domainJoined && random.chance(0.3)) return { subject: `CN=${host.fqdn}`, dnsNames: [] };
   return { subject: `CN=${host.fqdn}`, dnsNames: random.chance(0.8) ? [host.fqdn] : [] };
 }
 
