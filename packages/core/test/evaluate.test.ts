@@ -179,13 +179,13 @@ describe("lifetime", () => {
 describe("template-info for agents and gateways", () => {
   // Seed "Renew a Certificate" documents the alert for Management Servers and Gateways; it says nothing of
   // agents, so the message must not claim SCOM never alerts for them (issue 13).
-  it("says what the seed documents for an Agent without claiming SCOM never alerts for agents", async () => {
+  it("says what Microsoft documents for an Agent without claiming SCOM never alerts for agents", async () => {
     const bare = await fx.leaf({ templateV2: null });
     const input = hostInput(fx, evidence(bare), { host: { ...HOST, role: "Agent" } });
     const [finding] = findingsOf(evaluateHost(input), "template-info");
     expect(finding?.severity).toBe("info");
     expect(finding?.message).toContain(
-      "the seed documents SCOM's own expiry alert for Management Servers and Gateways",
+      "Microsoft documents SCOM's own expiry alert for Management Servers and Gateways",
     );
     expect(finding?.message).toContain("this Agent");
     expect(finding?.message).toContain("expires 2027-01-01");

@@ -138,16 +138,16 @@ const CATALOG: Record<RuleId, Omit<RuleMeta, "id">> = {
     title: "Enterprise CA template information (informational)",
     defaultSeverity: "info",
     scomNeeds:
-      "The seed documents SCOM's own expiry alert for Management Servers and Gateways, and says it works only when the certificate carries Enterprise CA template information (a v1 template name or a v2 template extension).",
+      "Microsoft's certificate article documents SCOM's own expiry alert for Management Servers and Gateways, and says it works only when the certificate carries Enterprise CA template information (a v1 template name or a v2 template extension).",
     remediation:
-      "Nothing to fix; certfleet tracks the expiry. To get SCOM's documented alert, issue the next certificate from the Enterprise CA template the seed describes: a duplicate of the Computer template (Compatibility Windows Server 2012 R2 or later, Legacy Cryptography Service Provider with the Microsoft RSA SChannel Cryptographic Provider, validity at most half the issuing CA's lifetime).",
+      "Nothing to fix; certfleet tracks the expiry. To get SCOM's documented alert, issue the next certificate from the Enterprise CA template Microsoft's certificate article describes: a duplicate of the Computer template (Compatibility Windows Server 2012 R2 or later, Legacy Cryptography Service Provider with the Microsoft RSA SChannel Cryptographic Provider, validity at most half the issuing CA's lifetime).",
     seedReference: "Renew a Certificate",
   },
   lifetime: {
     title: "Lifetime within half the issuing CA's life (informational)",
     defaultSeverity: "info",
     scomNeeds:
-      "The seed recommends a validity that does not exceed one-half the life of the CA issuing the certificate (a four-year sub CA issues at most two-year certificates).",
+      "Microsoft's certificate article recommends a validity that does not exceed one-half the life of the CA issuing the certificate (a four-year sub CA issues at most two-year certificates).",
     remediation:
       "Set the template's validity period (General tab) to at most half the issuing CA's lifetime before the next renewal.",
     seedReference: "Create a certificate template for System Center Operations Manager (General tab)",

@@ -64,7 +64,7 @@ function hostChainFindings({ certificate, facts }: CertificateRuleContext) {
       finding(
         "chain",
         "warning",
-        `the host could not check whether this certificate (${issuer}) or its CA is revoked: ${listOf(problems.map(describeChainStatus))}; nothing else is wrong with the chain, which typically means a DMZ host cannot reach the CRL`,
+        `the host could not check whether this certificate (${issuer}) or its CA is revoked: ${listOf(problems.map(describeChainStatus))}; the host reported no other chain problem, so the chain is trusted but this host (a DMZ host, typically) cannot reach the CRL or OCSP server`,
         REVOCATION_REMEDIATION,
       ),
     ];

@@ -14,7 +14,7 @@ export const templateInfoRule: CertificateRule = ({ certificate, input }) => {
   if (certificate.template !== null) return [];
   const expires = formatDay(certificate.notAfter);
   const documented =
-    "the seed documents SCOM's own expiry alert for Management Servers and Gateways, and only for certificates carrying that information";
+    "Microsoft documents SCOM's own expiry alert for Management Servers and Gateways, and only for certificates carrying that information";
   const consequence =
     input.host.role === "Agent"
       ? `so for this Agent rely on certfleet's expiry warning (the certificate expires ${expires})`
@@ -64,7 +64,7 @@ export const lifetimeRule: CertificateRule = ({ certificate, input }) => {
     finding(
       "lifetime",
       "info",
-      `the certificate is valid for ${days(lifetime)} days (${formatDay(certificate.notBefore)} to ${formatDay(certificate.notAfter)}), more than half the life of the issuing CA "${issuer.subject}" (${days(caLifetime)} days, ${formatDay(issuer.notBefore)} to ${formatDay(issuer.notAfter)}); the seed recommends at most half, here ${Math.floor(days(caLifetime) / 2)} days`,
+      `the certificate is valid for ${days(lifetime)} days (${formatDay(certificate.notBefore)} to ${formatDay(certificate.notAfter)}), more than half the life of the issuing CA "${issuer.subject}" (${days(caLifetime)} days, ${formatDay(issuer.notBefore)} to ${formatDay(issuer.notAfter)}); Microsoft recommends at most half, here ${Math.floor(days(caLifetime) / 2)} days`,
     ),
   ];
 };
