@@ -53,7 +53,7 @@ export function planHost(
   if (attributes.neverReported) return plan;
   const { random, now } = context;
   const lifetime = lifetimeDays(host);
-  const notAfter = notAfterFor(attributes.bucket, lifetime, now, random);
+  const notAfter = notAfterFor(attributes.bucket, lifetime, now, random, collectedAt);
   const draft: Draft = {
     certificate: {
       ...namesFor(host, random),

@@ -82,6 +82,27 @@ describe("generateDemoEstate", () => {
     }
   });
 
+  // Issue 13 ("Certificate rules"): each new finding has demo hosts, at the severity the issue gives it.
+  it.each([
+    ["revocation-offline", "chain", "warning"],
+    ["subject-several-cns", "subject-fqdn", "warning"],
+    ["subject-netbios-on-fqdn-host", "subject-fqdn", "error"],
+    ["ksp-untyped", "csp-not-ksp", "error"],
+    ["csp-typed-ksp", "csp-not-ksp", "warning"],
+    ["keyspec-unreported", "keyspec", "info"],
+  ] as const)("%s hosts get a %s %s", (scenario, rule, severity) => {
+    const evaluations = evaluateEstate(estate.reports);
+    const hosts = estate.plan.hosts.filter((host) => host.scenario === scenario && host.reports.length > 0);
+    expect(hosts.length).toBeGreaterThan(0);
+    for (const host of hosts) {
+      const findings = evaluations.get(host.fqdn)?.findings.filter((f) => f.ruleId === rule) ?? [];
+      expect(
+        findings.map((f) => f.severity),
+        host.fqdn,
+      ).toEqual([severity]);
+    }
+  });
+
   it("keeps the inventory: every expected host, including those that never reported", () => {
     const inventory = new Set(estate.inventory.map((host) => host.fqdn));
     for (const host of estate.plan.hosts) expect(inventory.has(host.fqdn), host.fqdn).toBe(host.inventory);
