@@ -32,6 +32,8 @@ function New-TestChannelCertificate {
     $null = $usages.Add([Oid]::new('1.3.6.1.5.5.7.3.1'))
     $null = $usages.Add([Oid]::new('1.3.6.1.5.5.7.3.2'))
     $request.CertificateExtensions.Add([X509EnhancedKeyUsageExtension]::new($usages, $false))
+    # Digital Signature + Key Encipherment, as the seed's request .inf asks (KeyUsage = 0xa0).
+    $request.CertificateExtensions.Add([X509KeyUsageExtension]::new([X509KeyUsageFlags]'DigitalSignature, KeyEncipherment', $true))
     $names = [SubjectAlternativeNameBuilder]::new()
     $names.AddDnsName($DnsName)
     $request.CertificateExtensions.Add($names.Build())
