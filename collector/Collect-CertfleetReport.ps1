@@ -87,12 +87,8 @@ function Read-RegistrySubkeyNames {
     return @(Get-ChildItem -LiteralPath $Path | ForEach-Object { $_.PSChildName })
 }
 
-function Read-RegistryKeyLastWriteTime {
-    <# A key's last write time (RegQueryInfoKey; Windows keeps it per key, not per value), or $null. #>
-    param([Parameter(Mandatory = $true)][string]$Path)
-    if (-not (Test-Path -LiteralPath $Path)) { return $null }
-    if (-not ('Certfleet.RegistryInfo' -as [type])) {
-        Add-Type -TypeDefinition @'
+# Win32 reads .NET has no API for, compiled on first use (C# 5, as Windows PowerShell 5.1's Add-Type takes).
+$script:NativeSource = @'
 using System;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
@@ -110,9 +106,59 @@ namespace Certfleet {
             return DateTime.FromFileTimeUtc(fileTime);
         }
     }
+    public class KeyProviderInfo {
+        public string Container;
+        public string Provider;
+        public int ProviderType;
+        public int Flags;
+        public int KeySpec;
+    }
+    public static class CertificateKeyInfo {
+        const int CERT_KEY_PROV_INFO_PROP_ID = 2;
+        [StructLayout(LayoutKind.Sequential, CharSet = CharSet.Unicode)]
+        struct CRYPT_KEY_PROV_INFO {
+            public string pwszContainerName;
+            public string pwszProvName;
+            public int dwProvType;
+            public int dwFlags;
+            public int cProvParam;
+            public IntPtr rgProvParam;
+            public int dwKeySpec;
+        }
+        [DllImport("crypt32.dll", SetLastError = true)]
+        static extern bool CertGetCertificateContextProperty(IntPtr pCertContext, int dwPropId, IntPtr pvData, ref int pcbData);
+        // The certificate's CERT_KEY_PROV_INFO: where its key lives, read without opening the key. Null without one.
+        public static KeyProviderInfo Read(IntPtr certContext) {
+            int size = 0;
+            if (!CertGetCertificateContextProperty(certContext, CERT_KEY_PROV_INFO_PROP_ID, IntPtr.Zero, ref size)) return null;
+            IntPtr buffer = Marshal.AllocHGlobal(size);
+            try {
+                if (!CertGetCertificateContextProperty(certContext, CERT_KEY_PROV_INFO_PROP_ID, buffer, ref size)) return null;
+                CRYPT_KEY_PROV_INFO info = (CRYPT_KEY_PROV_INFO)Marshal.PtrToStructure(buffer, typeof(CRYPT_KEY_PROV_INFO));
+                KeyProviderInfo result = new KeyProviderInfo();
+                result.Container = info.pwszContainerName;
+                result.Provider = info.pwszProvName;
+                result.ProviderType = info.dwProvType;
+                result.Flags = info.dwFlags;
+                result.KeySpec = info.dwKeySpec;
+                return result;
+            } finally {
+                Marshal.FreeHGlobal(buffer);
+            }
+        }
+    }
 }
 '@
-    }
+
+function Import-CertfleetNative {
+    if (-not ('Certfleet.CertificateKeyInfo' -as [type])) { Add-Type -TypeDefinition $script:NativeSource }
+}
+
+function Read-RegistryKeyLastWriteTime {
+    <# A key's last write time (RegQueryInfoKey; Windows keeps it per key, not per value), or $null. #>
+    param([Parameter(Mandatory = $true)][string]$Path)
+    if (-not (Test-Path -LiteralPath $Path)) { return $null }
+    Import-CertfleetNative
     $subPath = $Path -replace '^HKLM:\\', ''
     $key = [Microsoft.Win32.Registry]::LocalMachine.OpenSubKey($subPath, $false)
     try { return [Certfleet.RegistryInfo]::LastWriteTimeUtc($key) } finally { $key.Dispose() }
@@ -132,37 +178,49 @@ function Read-StoreCertificates {
 
 function Read-CertificateKeyInfo {
     <#
-    What Windows says about a certificate's private key, without exporting it: a CAPI (CSP) key through
-    CspKeyContainerInfo, a CNG (KSP) key through CngKey. $null when the certificate has no private key.
+    Where the certificate's private key lives and what Windows says about it, without exporting it.
+    CERT_KEY_PROV_INFO (read from the certificate, not the key) names the provider: provider type 0 is a
+    CNG Key Storage Provider, anything else a CAPI CSP. GetRSAPrivateKey() cannot tell: on .NET Framework
+    it opens CSP keys through CNG too. Exportable then comes from CspKeyContainerInfo (CSP) or the CngKey's
+    export policy (KSP). $null when the certificate has no private key.
     #>
     param([Parameter(Mandatory = $true)][System.Security.Cryptography.X509Certificates.X509Certificate2]$Certificate)
     if (-not $Certificate.HasPrivateKey) { return $null }
-    $key = $null
+    Import-CertfleetNative
+    $provider = [Certfleet.CertificateKeyInfo]::Read($Certificate.Handle)
+    if ($null -eq $provider) { return [pscustomobject]@{ Api = 'Unknown'; Error = 'no key provider information on the certificate' } }
+    $machine = ($provider.Flags -band 0x20) -ne 0  # CRYPT_MACHINE_KEYSET
+    $keyNumber = $null
+    if ($provider.KeySpec -eq 1) { $keyNumber = 'Exchange' } elseif ($provider.KeySpec -eq 2) { $keyNumber = 'Signature' }
+    $exportable = $null
+    if ($provider.ProviderType -ne 0) {
+        try {
+            $parameters = New-Object System.Security.Cryptography.CspParameters($provider.ProviderType, $provider.Provider, $provider.Container)
+            $parameters.KeyNumber = $provider.KeySpec
+            $parameters.Flags = [System.Security.Cryptography.CspProviderFlags]::UseExistingKey
+            if ($machine) { $parameters.Flags = $parameters.Flags -bor [System.Security.Cryptography.CspProviderFlags]::UseMachineKeyStore }
+            $exportable = (New-Object System.Security.Cryptography.CspKeyContainerInfo($parameters)).Exportable
+        } catch { Write-Verbose "Could not open the CSP key of $($Certificate.Thumbprint): $($_.Exception.Message)" }
+        return [pscustomobject]@{
+            Api = 'CAPI'; ProviderName = $provider.Provider; ProviderType = $provider.ProviderType
+            KeyNumber = $keyNumber; Exportable = $exportable; MachineKeyStore = $machine
+        }
+    }
     try {
-        $key = [System.Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPrivateKey($Certificate)
-        if ($null -eq $key) {
-            $key = [System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions]::GetECDsaPrivateKey($Certificate)
-        }
-    } catch {
-        return [pscustomobject]@{ Api = 'Unknown'; Error = $_.Exception.Message }
+        $options = [System.Security.Cryptography.CngKeyOpenOptions]::None
+        if ($machine) { $options = [System.Security.Cryptography.CngKeyOpenOptions]::MachineKey }
+        $key = [System.Security.Cryptography.CngKey]::Open($provider.Container, (New-Object System.Security.Cryptography.CngProvider($provider.Provider)), $options)
+        try {
+            $policy = $key.ExportPolicy
+            $exportable = (($policy -band [System.Security.Cryptography.CngExportPolicies]::AllowExport) -ne 0) -or
+            (($policy -band [System.Security.Cryptography.CngExportPolicies]::AllowPlaintextExport) -ne 0)
+            $machine = $key.IsMachineKey
+        } finally { $key.Dispose() }
+    } catch { Write-Verbose "Could not open the CNG key of $($Certificate.Thumbprint): $($_.Exception.Message)" }
+    return [pscustomobject]@{
+        Api = 'CNG'; ProviderName = $provider.Provider; ProviderType = 0
+        KeyNumber = $null; Exportable = $exportable; MachineKeyStore = $machine
     }
-    if ($key -is [System.Security.Cryptography.RSACryptoServiceProvider]) {
-        $info = $key.CspKeyContainerInfo
-        return [pscustomobject]@{
-            Api = 'CAPI'; ProviderName = $info.ProviderName; ProviderType = $info.ProviderType
-            KeyNumber = [string]$info.KeyNumber; Exportable = $info.Exportable; MachineKeyStore = $info.MachineKeyStore
-        }
-    }
-    if ($null -ne $key -and $key.PSObject.Properties['Key'] -and $key.Key -is [System.Security.Cryptography.CngKey]) {
-        $cng = $key.Key
-        $exportable = [bool]($cng.ExportPolicy -band [System.Security.Cryptography.CngExportPolicies]::AllowPlaintextExport) -or
-        [bool]($cng.ExportPolicy -band [System.Security.Cryptography.CngExportPolicies]::AllowExport)
-        return [pscustomobject]@{
-            Api = 'CNG'; ProviderName = $cng.Provider.Provider; ProviderType = 0
-            KeyNumber = $null; Exportable = $exportable; MachineKeyStore = $cng.IsMachineKey
-        }
-    }
-    return [pscustomobject]@{ Api = 'Unknown'; Error = 'The key is neither a CAPI nor a CNG key' }
 }
 
 function Read-ConnectorEventRecords {
@@ -331,8 +389,9 @@ function ConvertTo-KeyFacts {
         'Exchange' { $facts.keySpec = 1 }
         'Signature' { $facts.keySpec = 2 }
     }
-    $facts.keyExportable = [bool]$KeyInfo.Exportable
-    $facts.machineKeySet = [bool]$KeyInfo.MachineKeyStore
+    # Unknown stays null: "not exportable" is a claim the key rules would act on.
+    if ($null -ne $KeyInfo.Exportable) { $facts.keyExportable = [bool]$KeyInfo.Exportable }
+    if ($null -ne $KeyInfo.MachineKeyStore) { $facts.machineKeySet = [bool]$KeyInfo.MachineKeyStore }
     return $facts
 }
 

@@ -156,6 +156,12 @@ Describe 'Key provider classification' {
         $facts.keyExportable | Should -BeFalse
     }
 
+    It 'leaves exportable unknown (null) when the key could not be opened, rather than claiming not exportable' {
+        $facts = ConvertTo-KeyFacts ([pscustomobject]@{ Api = 'CAPI'; ProviderName = 'Microsoft RSA SChannel Cryptographic Provider'; ProviderType = 12; KeyNumber = 'Exchange'; Exportable = $null; MachineKeyStore = $true })
+        $facts.keyProviderType | Should -Be 'CSP'
+        $facts.keyExportable | Should -BeNullOrEmpty
+    }
+
     It 'leaves every key field null when there is no key or it could not be read' {
         $facts = ConvertTo-KeyFacts $null
         $facts.keyProvider | Should -BeNullOrEmpty

@@ -117,6 +117,22 @@ Describe 'Collect-CertfleetReport.ps1 runs on Windows PowerShell 5.1' {
     }
 }
 
+Describe 'The Win32 reads compiled with Add-Type' {
+    It 'compile, and offer the methods the script calls (CERT_KEY_PROV_INFO, RegQueryInfoKey)' {
+        . $script:CollectorPath
+        Import-CertfleetNative
+        [Certfleet.CertificateKeyInfo].GetMethod('Read').GetParameters()[0].ParameterType | Should -Be ([IntPtr])
+        [Certfleet.RegistryInfo].GetMethod('LastWriteTimeUtc').ReturnType | Should -Be ([datetime])
+        @([Certfleet.KeyProviderInfo].GetFields().Name) | Should -Be @('Container', 'Provider', 'ProviderType', 'Flags', 'KeySpec')
+    }
+
+    It 'use no C# newer than 5 (Windows PowerShell 5.1 compiles with the .NET Framework compiler)' {
+        . $script:CollectorPath
+        # String interpolation, out var, expression-bodied members, nameof, ?. and pattern matching.
+        $script:NativeSource | Should -Not -Match '\$"|out var |=> |nameof\(|\?\.|\bis \w+ \w+\b'
+    }
+}
+
 Describe 'The 5.1 check itself catches what it claims to' {
     It 'flags <what>' -TestCases @(
         @{ what = 'a ternary'; code = '$a = $b ? 1 : 2' }
