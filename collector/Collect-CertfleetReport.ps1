@@ -679,7 +679,11 @@ function Get-ProblemText {
     $parts = New-Object System.Collections.Generic.List[string]
     foreach ($name in @('title', 'detail')) { if ($problem.PSObject.Properties[$name] -and $problem.$name) { $parts.Add([string]$problem.$name) } }
     if ($problem.PSObject.Properties['errors']) {
-        foreach ($fieldError in @($problem.errors)) { $parts.Add("$($fieldError.field): $($fieldError.message)") }
+        foreach ($fieldError in @($problem.errors)) {
+            # StrictMode refuses a missing property: read each through PSObject so a terse error still prints.
+            $field = $fieldError.PSObject.Properties['field']; $message = $fieldError.PSObject.Properties['message']
+            $parts.Add(('{0}: {1}' -f $(if ($field) { $field.Value } else { '(field)' }), $(if ($message) { $message.Value } else { '' })))
+        }
     }
     if ($parts.Count -eq 0) { return $Body }
     return ($parts -join '; ')

@@ -147,6 +147,17 @@ Describe 'A report from a fixture-backed agent' {
     }
 }
 
+Describe 'The API''s refusal, in one line' {
+    It 'names the title, the detail and each field, and survives an error without a field' {
+        $text = Get-ProblemText '{"title":"Forbidden","detail":"outside the token''s scope","errors":[{"field":"host.managementGroup","message":"MG-X is not in scope"},{"message":"and this"}]}'
+        $text | Should -Be "Forbidden; outside the token's scope; host.managementGroup: MG-X is not in scope; (field): and this"
+    }
+
+    It 'prints a body that is not JSON as it came' {
+        Get-ProblemText 'Bad Gateway' | Should -Be 'Bad Gateway'
+    }
+}
+
 Describe 'Backoff' {
     It 'doubles from 2 s with up to a quarter more at random, capped at 300 s' {
         $random = [System.Random]::new(1)
