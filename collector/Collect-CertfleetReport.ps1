@@ -726,7 +726,8 @@ function Invoke-CertfleetCollector {
     $summary = "report of $($report.host.fqdn) ($($report.host.role), $($report.certificates.Count) certificate(s), $($report.events.Count) event(s))"
     if ($OutFile) {
         if ($PSCmdlet.ShouldProcess($OutFile, "Write $summary")) {
-            $full = [System.IO.Path]::GetFullPath($OutFile)
+            # Relative to PowerShell's current location, not the process's working directory.
+            $full = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($OutFile)
             [System.IO.File]::WriteAllText($full, $json, (New-Object System.Text.UTF8Encoding($false)))
             Write-Host "certfleet: wrote $summary to $full"
         }

@@ -89,6 +89,12 @@ Describe 'A report from a fixture-backed agent' {
             (Get-Content -Raw $file | ConvertFrom-Json).host.fqdn | Should -Be 'agent11.contoso.com'
         }
 
+        It 'resolves a relative -OutFile against the PowerShell location' {
+            Push-Location $TestDrive
+            try { $null = Invoke-CertfleetCollector -OutFile 'relative.json' 6>$null } finally { Pop-Location }
+            Test-Path (Join-Path $TestDrive 'relative.json') | Should -BeTrue
+        }
+
         It 'writes nothing under -WhatIf' {
             $file = Join-Path $TestDrive 'whatif.json'
             $null = Invoke-CertfleetCollector -OutFile $file -WhatIf 6>$null
