@@ -6,6 +6,10 @@
 //
 //   node scripts/counted-run.mjs vitest [vitest args…]
 //   node scripts/counted-run.mjs e2e [playwright args…]
+//   node scripts/counted-run.mjs collector [Pester test paths…]
+//
+// The collector's Pester suite needs PowerShell 7 and Pester (node scripts/ensure-pwsh.mjs, which
+// .ci/run calls). Without them it is skipped with one line, except under CI=true, where that fails.
 //
 // Floors apply per project (a top-level folder such as packages/core), so one project that silently
 // stops running is caught even when the others grew. With extra arguments (a filter) the floors are
@@ -16,15 +20,26 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { findPowerShell, INSTALL_HINT } from "./ensure-pwsh.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const [runner, ...extraArgs] = process.argv.slice(2);
 const VITEST_CONFIGS = ["vitest.config.ts", "vitest.config.mts", "vitest.config.mjs", "vitest.config.js"];
 const say = (line) => console.log(`[counted-run] ${line}`);
 
-if (runner !== "vitest" && runner !== "e2e") {
-  console.error("usage: node scripts/counted-run.mjs vitest|e2e [runner args…]");
+if (runner !== "vitest" && runner !== "e2e" && runner !== "collector") {
+  console.error("usage: node scripts/counted-run.mjs vitest|e2e|collector [runner args…]");
   process.exit(2);
+}
+if (runner === "collector" && !findPowerShell()) {
+  if (process.env.CI === "true") {
+    say(`FAIL: PowerShell 7 and Pester are missing, so the collector suite cannot run: ${INSTALL_HINT}`);
+    process.exit(1);
+  }
+  console.log(
+    `[counted-run] the collector suite (Pester) did not run: PowerShell 7 is not installed; install it with ${INSTALL_HINT}`,
+  );
+  process.exit(0);
 }
 
 const workDir = mkdtempSync(path.join(tmpdir(), "certfleet-counted-"));
@@ -32,7 +47,7 @@ const resultsFile = path.join(workDir, "results.json");
 const unhandledErrorsFile = path.join(workDir, "unhandled-errors.json");
 let exitCode = 1;
 try {
-  exitCode = runner === "vitest" ? runVitest() : runPlaywright();
+  exitCode = runner === "vitest" ? runVitest() : runner === "e2e" ? runPlaywright() : runPester();
   exitCode = checkCounts(exitCode);
 } finally {
   rmSync(workDir, { recursive: true, force: true });
@@ -57,6 +72,11 @@ function runPlaywright() {
   return run(process.execPath, args, { ...process.env, CERTFLEET_E2E_RESULTS: resultsFile });
 }
 
+function runPester() {
+  const args = [path.join(root, "scripts/run-pester.mjs"), ...extraArgs];
+  return run(process.execPath, args, { ...process.env, CERTFLEET_PESTER_RESULTS: resultsFile });
+}
+
 function run(command, args, env) {
   const result = spawnSync(command, args, { cwd: root, env, stdio: "inherit" });
   if (result.error) throw result.error;
@@ -69,7 +89,8 @@ function checkCounts(runnerExit) {
     say(`${runner} wrote no results file: it did not run (runner exit ${runnerExit})`);
     return runnerExit || 1;
   }
-  const counts = runner === "vitest" ? vitestCounts() : playwrightCounts();
+  const counts =
+    runner === "vitest" ? vitestCounts() : runner === "e2e" ? playwrightCounts() : pesterCounts();
   const total = Object.values(counts.byProject).reduce((sum, n) => sum + n, 0);
   const summary = Object.entries(counts.byProject)
     .map(([project, n]) => `${project} ${n}`)
@@ -128,6 +149,12 @@ function playwrightCounts() {
   const { stats } = JSON.parse(readFileSync(resultsFile, "utf8"));
   const ran = (stats?.expected ?? 0) + (stats?.unexpected ?? 0) + (stats?.flaky ?? 0);
   return { byProject: { e2e: ran }, failed: stats?.unexpected ?? 0 };
+}
+
+/** scripts/run-pester.mjs's counts: every It that passed or failed (failed also counts broken files and blocks). */
+function pesterCounts() {
+  const { passed = 0, failed = 0 } = JSON.parse(readFileSync(resultsFile, "utf8"));
+  return { byProject: { collector: passed + failed }, failed };
 }
 
 /** The folder of the Vitest config nearest above the test file, relative to the root (its project). */

@@ -57,3 +57,34 @@ describe("counted-run (the guard .ci/run relies on)", () => {
     expect(run.status).toBe(1);
   });
 });
+
+describe("counted-run collector (the Pester suite needs PowerShell 7)", () => {
+  /** counted-run with a tools folder that holds neither PowerShell nor Pester, and no pwsh on PATH. */
+  function withoutPowerShell(env: Record<string, string>) {
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !name.startsWith("VITEST") && name !== "CI"),
+    );
+    const empty = mkdtempSync(path.join(tmpdir(), "certfleet-no-tools-"));
+    const result = spawnSync(process.execPath, ["scripts/counted-run.mjs", "collector"], {
+      cwd: root,
+      env: { ...inherited, PATH: path.dirname(process.execPath), CERTFLEET_TOOLS_DIR: empty, ...env },
+      encoding: "utf8",
+    });
+    return { status: result.status, output: `${result.stdout}${result.stderr}` };
+  }
+
+  test("outside CI, says in one line that the suite did not run and how to install it", () => {
+    const run = withoutPowerShell({});
+    const lines = run.output.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("the collector suite (Pester) did not run");
+    expect(lines[0]).toContain("node scripts/ensure-pwsh.mjs");
+    expect(run.status).toBe(0);
+  });
+
+  test("under CI=true, fails instead", () => {
+    const run = withoutPowerShell({ CI: "true" });
+    expect(run.output).toContain("FAIL: PowerShell 7 and Pester are missing");
+    expect(run.status).toBe(1);
+  });
+});
