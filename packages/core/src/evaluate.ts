@@ -43,7 +43,8 @@ export function statusOf(findings: readonly Finding[]): HostStatus {
 
 /**
  * Evaluates one host report against the SCOM rules. Certificate rules run on the bound certificate only;
- * with nothing bound, only registry-serial (an error) and events apply. Pure: time is input.collectedAt.
+ * with nothing bound, only registry-serial (an error, or info for a host using Kerberos) and events
+ * apply. Pure: time is input.collectedAt.
  */
 export function evaluateHost(input: HostEvaluationInput): HostEvaluation {
   const bound = findBoundCertificate(input.registry, input.certificates);

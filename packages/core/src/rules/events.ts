@@ -7,6 +7,7 @@ import {
   EVENT_CERTIFICATE_LOADED,
   LOAD_FAILURES,
 } from "./event-meanings";
+import { usesKerberos } from "./kerberos";
 
 interface TimedEvent {
   event: ConnectorEvent;
@@ -96,12 +97,14 @@ function afterLoad(events: TimedEvent[], since: number): Finding[] {
  * certificate-load event counts: 20053 after a later-fixed 20066 is fine, 20066 after 20053 is an error.
  * No load event at all is info only: event logs roll over, and a missing import is registry-serial's error.
  */
-export const eventsRule: HostRule = ({ input }) => {
+export const eventsRule: HostRule = (context) => {
+  const { input } = context;
   const events = chronological(input.events);
   const latestLoad = newestLoad(events);
   if (latestLoad && latestLoad.event.id !== EVENT_CERTIFICATE_LOADED) return [loadFailure(latestLoad)];
   const out = afterLoad(events, latestLoad?.time ?? Number.NEGATIVE_INFINITY);
-  if (!latestLoad) {
+  // A Kerberos host (no certificate configured, none required) logs no certificate load: nothing to confirm.
+  if (!latestLoad && !usesKerberos(context)) {
     const seen =
       input.events.length === 0
         ? "no OpsMgr Connector events were reported"
