@@ -1,6 +1,7 @@
 import { findBoundCertificate } from "./binding";
 import { CERTIFICATE_RULES, HOST_RULES } from "./rules";
 import type { RuleContext } from "./rules/context";
+import { usesKerberos } from "./rules/kerberos";
 import {
   type Finding,
   type HostEvaluation,
@@ -60,5 +61,5 @@ export function evaluateHost(input: HostEvaluationInput): HostEvaluation {
     findings.push(...CERTIFICATE_RULES.flatMap((rule) => rule(certificateContext)));
   }
   const sorted = sortFindings(findings);
-  return { bound, status: statusOf(sorted), findings: sorted };
+  return { bound, status: statusOf(sorted), findings: sorted, usesKerberos: usesKerberos(context) };
 }

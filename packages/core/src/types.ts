@@ -164,4 +164,6 @@ export interface HostEvaluation {
   bound: BoundCertificate | null;
   status: HostStatus;
   findings: Finding[];
+  /** Needs no certificate and has none configured: authenticates with Kerberos (counted apart). */
+  usesKerberos: boolean;
 }

@@ -130,6 +130,7 @@ describe("a domain host using Kerberos (issue 13, seed first paragraph)", () => 
     const result = evaluateHost(kerberosAgent());
     expect(result.status).toBe("ok");
     expect(result.bound).toBeNull();
+    expect(result.usesKerberos).toBe(true);
     const registry = findingsOf(result, "registry-serial");
     expect(registry).toHaveLength(1);
     expect(registry[0]?.severity).toBe("info");
@@ -142,6 +143,7 @@ describe("a domain host using Kerberos (issue 13, seed first paragraph)", () => 
   it("keeps the error when certificate authentication is required (the default)", () => {
     const result = evaluateHost(kerberosAgent({ host: AGENT }));
     expect(result.status).toBe("error");
+    expect(result.usesKerberos).toBe(false);
     expect(findingsOf(result, "registry-serial")[0]?.severity).toBe("error");
     expect(findingsOf(result, "registry-serial")[0]?.message).toMatch(
       /ChannelCertificateSerialNumber is absent/,
@@ -195,6 +197,7 @@ describe("a domain host using Kerberos (issue 13, seed first paragraph)", () => 
       }),
     );
     expect(findingsOf(hashOnly, "registry-serial")[0]?.severity).toBe("error");
+    expect([missing.usesKerberos, hashOnly.usesKerberos]).toEqual([false, false]);
   });
 
   it("runs every certificate rule on a bound certificate even when authentication is not required", () => {
