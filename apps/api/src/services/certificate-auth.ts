@@ -9,6 +9,7 @@ import { certificateAuthRequirement, type HostRole } from "@certfleet/core";
 import type { Database } from "@certfleet/db";
 import { ProblemError } from "../problem";
 import { type AuditActor, recordAudit } from "./audit";
+import { recordChangeEvent } from "./change-events";
 import { normaliseFqdn } from "./ingest";
 
 interface HostAuthRow {
@@ -95,6 +96,9 @@ export async function setHostCertificateAuth(
       before: { fqdn: name, certificateAuthRequired: host.certificateAuthSetting },
       after: { fqdn: name, certificateAuthRequired: required },
     });
+    // Last, as change events must be: open host lists elsewhere refresh the row's decision now. A group
+    // change does not (it may touch tens of thousands of rows); its hosts refresh at their next report.
+    await recordChangeEvent(tx, host.id);
     return certificateAuthenticationOf({ ...host, certificateAuthSetting: required }, host.groupSetting);
   });
 }

@@ -11,6 +11,7 @@ import { fieldErrors } from "@/lib/field-errors";
 import { formatDateTime } from "@/lib/format";
 import { auditKeys, settingsKeys } from "@/lib/query-keys";
 import { useSend } from "@/lib/session";
+import { ManagementGroupsAdmin } from "./management-groups-admin";
 
 /** `/admin/settings`: what admins tune at runtime. Every change lands in the audit log. */
 export function SettingsAdmin() {
@@ -24,6 +25,7 @@ export function SettingsAdmin() {
       <QueryStates query={query} what="the settings" lines={3}>
         {(data) => <RenewalSettingsForm settings={data} />}
       </QueryStates>
+      <ManagementGroupsAdmin />
     </div>
   );
 }
