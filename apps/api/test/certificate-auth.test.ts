@@ -2,16 +2,18 @@
  * Which hosts need a channel certificate (issue 13; the seed's first paragraph: certificates only where
  * Kerberos cannot work). Settings per management group and per host, on the real server and Postgres.
  */
-import type {
-  AuditPage,
-  CertificateAuthentication,
-  HostDetail,
-  HostPage,
-  ManagementGroup,
-  ManagementGroupList,
-  Report,
-  Summary,
+import {
+  type AuditPage,
+  type CertificateAuthentication,
+  CertificateAuthReasonSchema,
+  type HostDetail,
+  type HostPage,
+  type ManagementGroup,
+  type ManagementGroupList,
+  type Report,
+  type Summary,
 } from "@certfleet/contracts";
+import { CERTIFICATE_AUTH_REASONS } from "@certfleet/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerExpectedHosts } from "../src/services/inventory";
 import { createTestApp, type TestApp } from "./support/app";
@@ -71,6 +73,10 @@ async function put(url: string, payload: unknown, role: "admin" | "lead" = "admi
 }
 
 describe("certificate authentication settings", () => {
+  it("names in the contract every reason core can give", () => {
+    expect(CertificateAuthReasonSchema.enum).toEqual([...CERTIFICATE_AUTH_REASONS]);
+  });
+
   it("a domain agent without a certificate is an error until its group says Kerberos, then info at its next report", async () => {
     const fqdn = "agent01.kerberos.contoso.com";
     await post(kerberosReport(fqdn));
