@@ -91,9 +91,12 @@ test("a lead assigns a renewal task; the operator sees it appear without a reloa
   await operatorPage.getByRole("button", { name: "Imported, awaiting confirmation" }).click();
   await expect(taskStatus(operatorPage)).toHaveAttribute("data-task-status", "awaiting_verification");
 
-  // The collector reports the renewed certificate bound with event 20053: the task closes itself.
+  // The collector first sees the renewed certificate bound: that report alone cannot close the task (its
+  // 20053 may predate the import). The next one, with a 20053 logged after it, closes it by itself.
   const renewed = await issueExpiringIn(pki, fqdn, 365);
   await postReport(API, renewalReport(fqdn, [old, renewed], renewed));
+  await expect(taskStatus(operatorPage)).toHaveAttribute("data-task-status", "awaiting_verification");
+  await postReport(API, renewalReport(fqdn, [old, renewed], renewed, new Date()));
   await expect(taskStatus(operatorPage)).toHaveAttribute("data-task-status", "done", { timeout: 5000 });
   await expect(taskStatus(leadPage)).toHaveAttribute("data-task-status", "done", { timeout: 5000 });
   await attachScreenshot(operatorPage, testInfo, "closed by the collector's report");

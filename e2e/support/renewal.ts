@@ -25,8 +25,16 @@ export async function issueExpiringIn(pki: LivePki, fqdn: string, days: number):
   return { base64: Buffer.from(der).toString("base64"), serialNumber: parseCertificate(der).serialNumber };
 }
 
-/** The host's store holds `store`; MOMCertImport bound `bound`; the connector last logged 20053. */
-export function renewalReport(fqdn: string, store: Issued[], bound: Issued): Report {
+/**
+ * The host's store holds `store`; MOMCertImport bound `bound`; the connector last logged 20053, 30 seconds
+ * before the collector ran unless `loadedAt` says when.
+ */
+export function renewalReport(
+  fqdn: string,
+  store: Issued[],
+  bound: Issued,
+  loadedAt = new Date(Date.now() - 30_000),
+): Report {
   const collectedAt = new Date().toISOString();
   return {
     schemaVersion: 1,
@@ -34,6 +42,6 @@ export function renewalReport(fqdn: string, store: Issued[], bound: Issued): Rep
     host: { fqdn, role: "Gateway", managementGroup: "MG-E2E-TASKS", domainJoined: true, primaryServer: null },
     registry: { channelCertificateSerialNumber: certificateSerialToRegistryHex(bound.serialNumber) },
     certificates: store.map((certificate) => ({ der: certificate.base64, ...HEALTHY_FACTS })),
-    events: [{ id: 20053, time: new Date(Date.now() - 30_000).toISOString(), message: "certificate loaded" }],
+    events: [{ id: 20053, time: loadedAt.toISOString(), message: "certificate loaded" }],
   };
 }

@@ -145,6 +145,22 @@ describe("seedDemoEstate", () => {
     expect(await t.db.user.count({ where: { email: { endsWith: "@demo.certfleet.local" } } })).toBe(4);
   });
 
+  // Issue 13: a demo host's certificate carries the demo template's v2 OID, which the demo's Settings name.
+  it("names the demo template OID in Settings, so a demo .inf requests it; a templateless certificate gets none", async () => {
+    const inf = async (fqdn: string) =>
+      (
+        await t.app.inject({
+          method: "GET",
+          url: `/api/v1/hosts/${fqdn}/certreq.inf`,
+          headers: (await t.as("operator")).headers,
+        })
+      ).body;
+    const gateway = await inf("gw04.dmz.contoso.com");
+    expect(gateway).toMatch(/^CertificateTemplate="OperationsManager"\r$/m);
+    expect(gateway).toContain("template OID 1.3.6.1.4.1.311.21.8.5734392");
+    expect(await inf("ms07.contoso.com")).not.toMatch(/^CertificateTemplate=/m);
+  });
+
   it("writes nothing when run again, even with a different clock", async () => {
     const before: RowCounts = await rowCounts(t.db);
     const settings = await t.db.setting.count();

@@ -104,12 +104,14 @@ describe("POST /api/v1/reports/batch", () => {
     const shared = await cert(f7 as string);
     const older = await cert(f9 as string);
 
-    // Day one, posted one by one to both databases: known hosts, one with a task to close.
+    // Day one, posted one by one to both databases: known hosts, one with a task to close. Its renewed
+    // certificate is bound an hour later: that first report alone cannot close the task (issue 13).
     const dayOne: Report[] = [
       ...[f0, f1, f2, f3].map((fqdn) =>
         buildReport(fqdn as string, [c[fqdn as string] as IssuedCertificate], { collectedAt: at(5) }),
       ),
       buildReport(f4 as string, [expiring], { collectedAt: at(5) }),
+      buildReport(f4 as string, [expiring, renewed], { bound: renewed, collectedAt: at(4) }),
     ];
     for (const report of dayOne) {
       for (const t of [batched, oneByOne]) expect((await postOne(t, report)).status).toBe(201);
@@ -120,7 +122,8 @@ describe("POST /api/v1/reports/batch", () => {
     const dayTwo: Report[] = [
       buildReport(f0 as string, [c[f0 as string] as IssuedCertificate], { collectedAt: at(1) }), // steady state
       buildReport(f1 as string, [rebound], { collectedAt: at(1) }), // a new certificate bound
-      buildReport(f4 as string, [expiring, renewed], { bound: renewed, collectedAt: at(1) }), // closes the task
+      // A 20053 newer than the report that first showed the renewed certificate bound: closes the task.
+      buildReport(f4 as string, [expiring, renewed], { bound: renewed, collectedAt: at(1) }),
       buildReport(f6 as string, [soon], { collectedAt: at(1) }), // new host, opens a task
       buildReport(f7 as string, [shared], { collectedAt: at(1) }), // two new hosts bound to one certificate
       buildReport(f8 as string, [shared], { collectedAt: at(1) }),

@@ -65,9 +65,14 @@ describe("an automatic task change racing a person's", () => {
   it("re-reads the task and leaves the person's change standing", async () => {
     const fqdn = "auto-vs-lead.contoso.com";
     const old = await certificateExpiringIn(pki, fqdn, 10);
-    await report(t, fqdn, [old], old);
+    const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+    await postReport(buildReport(fqdn, [old], { collectedAt: minutesAgo(30) }));
     const task = await onlyTask(t, fqdn);
     const renewed = await certificateExpiringIn(pki, fqdn, 365);
+    // The renewed certificate was first seen bound 20 minutes ago; the report below, with a 20053 newer
+    // than that, is the one that would close the task (issue 13: a first sighting alone never does).
+    await postReport(buildReport(fqdn, [old, renewed], { bound: renewed, collectedAt: minutesAgo(20) }));
+    expect((await onlyTask(t, fqdn)).status).toBe("open");
 
     // A lead's cancel is in flight (uncommitted, holding the task row) when the report that would close
     // the task arrives: ingest decides on the version it read, then finds the task moved on.

@@ -1,6 +1,7 @@
 export * from "./audit";
 export * from "./auth";
 export * from "./certificate-auth";
+export * from "./certreq-settings";
 export * from "./compliance";
 export * from "./estate";
 export * from "./exports";

@@ -145,6 +145,19 @@ export const TaskDetailSchema = Type.Object({
   ...TaskSchema.properties,
   checklist: Type.Array(ChecklistStepSchema),
   certReqUrl: Type.String({ description: "Download the CertReq .inf for this host" }),
+  certReqTemplate: Type.Object(
+    {
+      name: Nullable(Type.String({ description: "CertificateTemplate in the .inf; null: commented out" })),
+      source: Type.Union([
+        Type.Literal("certificate-name"),
+        Type.Literal("certificate-oid"),
+        Type.Literal("setting"),
+        Type.Literal("unset"),
+      ]),
+      explanation: Type.String(),
+    },
+    { description: "The template the .inf requests and where the name came from" },
+  ),
   history: Type.Array(TaskHistoryEntrySchema),
 });
 export type TaskDetail = Static<typeof TaskDetailSchema>;

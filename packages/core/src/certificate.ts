@@ -75,6 +75,7 @@ export function parseCertificate(input: Uint8Array): ParsedCertificate {
       serialNumber: structure.serialHex,
       subject: structure.subject.text,
       subjectCommonName: structure.subject.commonName,
+      subjectCommonNames: structure.subject.commonNames,
       issuer: structure.issuer.text,
       dnsNames: readDnsNames(extensions.get(OID.subjectAltName)),
       notBefore: structure.notBefore,

@@ -88,10 +88,9 @@ export {
   CertReqInputError,
   certReqFileName,
   certReqInf,
-  DEFAULT_CERTIFICATE_TEMPLATE,
-  type RenewalChecklistStep,
-  renewalChecklist,
+  MAX_COMMON_NAME_LENGTH,
 } from "./renewal/certreq";
+export { type RenewalChecklistStep, renewalChecklist } from "./renewal/checklist";
 export {
   DEFAULT_RENEWAL_POLICY,
   decideRenewalTask,
@@ -110,6 +109,19 @@ export {
   TASK_MIN_DAYS_TO_DUE,
 } from "./renewal/defaults";
 export { RENEWAL_RULE_IDS, renewalReason } from "./renewal/need";
+export {
+  checkRequestTemplateSettings,
+  checkTemplateName,
+  checkTemplateOid,
+  chooseRequestTemplate,
+  MAX_TEMPLATE_NAME_LENGTH,
+  MAX_TEMPLATE_OID_MAPPINGS,
+  NO_REQUEST_TEMPLATE_SETTINGS,
+  type RequestTemplate,
+  type RequestTemplateSettings,
+  type RequestTemplateSource,
+  requestTemplateSettingsFrom,
+} from "./renewal/request-template";
 export { roleAtLeast, USER_ROLES, type UserRole } from "./renewal/roles";
 export {
   availableActions,

@@ -50,6 +50,11 @@ export interface ParsedCertificate {
   subject: string;
   /** The subject CN, or null when the subject has none. */
   subjectCommonName: string | null;
+  /**
+   * Every subject CN in order (issue 13). Absent from parses stored before it: read them through
+   * `subjectCommonNamesOf` (names.ts), which falls back to the printed subject.
+   */
+  subjectCommonNames?: string[];
   issuer: string;
   /** DNS names of the SubjectAltName extension, in order (SCOM reads the first). */
   dnsNames: string[];

@@ -100,12 +100,14 @@ export interface DistinguishedName {
   text: string;
   /** The first CN's value, unescaped; null when the name has none. */
   commonName: string | null;
+  /** Every CN's value, unescaped, in the order of the name (issue 13: a subject can carry several). */
+  commonNames: string[];
 }
 
 /** Reads a Name (RDNSequence) node of a certificate. Throws DerError when it is not one. */
 export function readDistinguishedName(name: DerNode | undefined, what: string): DistinguishedName {
   const rdns: string[] = [];
-  let commonName: string | null = null;
+  const commonNames: string[] = [];
   for (const rdn of childrenOf(expectTag(name, TAG.SEQUENCE, what))) {
     const attributes: string[] = [];
     for (const attribute of childrenOf(expectTag(rdn, TAG.SET, `${what} RDN`))) {
@@ -116,11 +118,11 @@ export function readDistinguishedName(name: DerNode | undefined, what: string): 
         throw new DerError(`${what} attribute must hold a type and one value`);
       const type = decodeOid(expectTag(typeNode, TAG.OID, `${what} attribute type`).content);
       const value = readAttributeValue(valueNode, attribute.content);
-      if (type === COMMON_NAME && commonName === null) commonName = "text" in value ? value.text : value.hex;
+      if (type === COMMON_NAME) commonNames.push("text" in value ? value.text : value.hex);
       const printed = "text" in value ? escapeValue(value.text) : `#${value.hex}`;
       attributes.push(`${SHORT_NAMES[type] ?? type}=${printed}`);
     }
     rdns.push(attributes.join("+"));
   }
-  return { text: rdns.join(", "), commonName };
+  return { text: rdns.join(", "), commonName: commonNames[0] ?? null, commonNames };
 }

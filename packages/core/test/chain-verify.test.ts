@@ -149,6 +149,9 @@ describe("chain rule with trust anchors", () => {
       return {
         boundSha256: evaluation.bound?.evidence.certificate.sha256 ?? null,
         boundNotAfter: new Date(renewed.notAfter),
+        boundNotBefore: new Date(renewed.notBefore),
+        // First reported bound before the 20053 (LOADED, 08:00): the load is of this certificate.
+        boundFirstSeenAt: new Date("2026-06-01T07:00:00Z"),
         findings: evaluation.findings,
         events: input.events,
       };

@@ -65,10 +65,18 @@ describe("evaluateHost", () => {
       templateV2: null,
     });
     const evaluation = evaluateHost(
-      hostInput(fx, evidence(broken, { keySpec: 2, keyProviderType: "KSP" }), {
-        otherHostsBoundToSameCertificate: ["ms02.contoso.com"],
-        events: [],
-      }),
+      hostInput(
+        fx,
+        evidence(broken, {
+          keySpec: 2,
+          keyProvider: "Microsoft Software Key Storage Provider",
+          keyProviderType: "KSP",
+        }),
+        {
+          otherHostsBoundToSameCertificate: ["ms02.contoso.com"],
+          events: [],
+        },
+      ),
     );
     expect(evaluation.status).toBe("error");
     expect(evaluation.findings.map((x) => `${x.severity}:${x.ruleId}`)).toEqual([
@@ -150,21 +158,38 @@ describe("lifetime", () => {
     expect(findingsOf(evaluateHost(input), "lifetime")).toEqual([]);
   });
 
-  it("exactly half the CA's remaining life is fine", async () => {
-    // Issued 2026-01-01, CA expires 2034-01-01 (2922 days): half is 1461 days, to 2030-01-01.
-    const half = await fx.leaf({ notAfter: new Date("2030-01-01T00:00:00Z") });
+  // Seed, template General tab: "not exceed one-half the life of the CA issuing the certificate" (issue 13).
+  it("exactly half the CA's life is fine, a day more is not", async () => {
+    // The issuing CA lives 2022-01-01 to 2034-01-01 (4383 days): half is 2191 days, 2026-01-01 to 2032-01-01.
+    const half = await fx.leaf({ notAfter: new Date("2032-01-01T00:00:00Z") });
     expect(findingsOf(evaluateHost(hostInput(fx, evidence(half))), "lifetime")).toEqual([]);
+    const longer = await fx.leaf({ notAfter: new Date("2032-01-02T00:00:00Z") });
+    const [finding] = findingsOf(evaluateHost(hostInput(fx, evidence(longer))), "lifetime");
+    expect(finding?.message).toContain("valid for 2192 days");
+    expect(finding?.message).toContain("at most half, here 2191 days");
+  });
+
+  it("measures the CA's whole life, not what was left of it when the certificate was issued", async () => {
+    // Five years from 2026: more than half the 8 years the CA had left, less than half its 12-year life.
+    const fiveYears = await fx.leaf({ notAfter: new Date("2031-01-01T00:00:00Z") });
+    expect(findingsOf(evaluateHost(hostInput(fx, evidence(fiveYears))), "lifetime")).toEqual([]);
   });
 });
 
 describe("template-info for agents and gateways", () => {
-  it("explains that SCOM never alerts for agents", async () => {
+  // Seed "Renew a Certificate" documents the alert for Management Servers and Gateways; it says nothing of
+  // agents, so the message must not claim SCOM never alerts for them (issue 13).
+  it("says what Microsoft documents for an Agent without claiming SCOM never alerts for agents", async () => {
     const bare = await fx.leaf({ templateV2: null });
     const input = hostInput(fx, evidence(bare), { host: { ...HOST, role: "Agent" } });
     const [finding] = findingsOf(evaluateHost(input), "template-info");
     expect(finding?.severity).toBe("info");
-    expect(finding?.message).toContain("covers only Management Servers and Gateways");
-    expect(finding?.message).toContain("Agent");
+    expect(finding?.message).toContain(
+      "Microsoft documents SCOM's own expiry alert for Management Servers and Gateways",
+    );
+    expect(finding?.message).toContain("this Agent");
+    expect(finding?.message).toContain("expires 2027-01-01");
+    expect(finding?.message).not.toMatch(/never|only Management Servers|covers only/);
   });
 
   it("names the Gateway role", async () => {

@@ -1,7 +1,8 @@
 import type { ConnectorEvent } from "@certfleet/contracts";
 import { beforeAll, describe, expect, it } from "vitest";
-import { evaluateHost } from "../src/index";
+import { evaluateHost, newestLoadEvent } from "../src/index";
 import { CHANNEL_PROBLEMS, LOAD_FAILURES } from "../src/rules/event-meanings";
+import { newestEventOf } from "../src/rules/events";
 import type { Finding } from "../src/types";
 import { createFixture, evidence, type Fixture, findingsOf, hostInput } from "./support/fixture";
 
@@ -36,7 +37,7 @@ describe("events: only the newest certificate-load event counts", () => {
     expect(eventFindings(events([20066, 9], [20053, 8]))[0]?.severity).toBe("error");
   });
 
-  it("equal timestamps: the later entry in the report wins", () => {
+  it("equal timestamps without record ids: the later entry in the report wins", () => {
     expect(eventFindings(events([20053, 9], [20049, 9]))[0]?.message).toContain("20049");
     expect(eventFindings(events([20049, 9], [20053, 9]))).toEqual([]);
   });
@@ -186,5 +187,150 @@ describe("events: nothing to go on", () => {
     );
     expect(evaluation.bound).toBeNull();
     expect(findingsOf(evaluation, "events")[0]?.severity).toBe("error");
+  });
+});
+
+// Issue 13, "Connector events: time matters": ties are broken by the event record id (the log's own
+// order; contract 1.1 `events[].recordId`), not by the order of the collector's list.
+describe("events: same time, ordered by record id", () => {
+  const tied = (...list: Array<[id: number, recordId: number | null]>): ConnectorEvent[] =>
+    list.map(([id, recordId]) => ({ id, time: at(9), recordId }));
+
+  it("the higher record id is the newer event, whatever the list order", () => {
+    // Listed first, but later in the log: the 20053 wins, and then the 20049 does.
+    expect(eventFindings(tied([20053, 101], [20049, 100]))).toEqual([]);
+    const failedLast = eventFindings(tied([20049, 102], [20053, 101]));
+    expect(failedLast.map((f) => f.severity)).toEqual(["error"]);
+    expect(failedLast[0]?.message).toContain("20049");
+  });
+
+  it("list order decides only when an event of the tie has no record id", () => {
+    expect(eventFindings(tied([20053, 101], [20049, null]))[0]?.message).toContain("20049");
+    expect(eventFindings(tied([20049, null], [20053, 100]))).toEqual([]);
+  });
+
+  it("a channel problem in the same second as the 20053 but later in the log is after the load", () => {
+    const findings = eventFindings(tied([20071, 201], [20053, 200]));
+    expect(findings.map((f) => f.severity)).toEqual(["warning"]);
+    expect(findings[0]?.message).toContain("event 20071");
+    expect(eventFindings(tied([20071, 199], [20053, 200]))).toEqual([]);
+  });
+
+  it("newestLoadEvent and newestEventOf (the renewal check and registry-serial's 21022) read the same order", () => {
+    const list = tied([20053, 301], [20066, 300], [21022, 311], [21022, 310]);
+    expect(newestLoadEvent(list)).toBe(list[0]);
+    expect(newestEventOf(list, 21022)).toBe(list[2]);
+    const reversed = [...list].reverse();
+    expect(newestLoadEvent(reversed)).toBe(list[0]);
+    expect(newestEventOf(reversed, 21022)).toBe(list[2]);
+  });
+});
+
+// Issue 13, "Connector events: time matters": a load event older than the bound certificate's notBefore,
+// or older than the Machine Settings key's last write (contract 1.1 `registry.lastWriteTime`), says
+// nothing about this certificate: its load is "unconfirmed" (info), neither pass nor fail. 20053 is
+// Microsoft's "loaded the specified authentication certificate" (HealthService Event Reference,
+// MOMConnector); the seed ("Import the certificate into Operations Manager", step 9) looks for it.
+describe("events: a load older than the binding is unconfirmed", () => {
+  /** The healthy certificate, re-issued to be valid only from `notBefore`. */
+  const validFrom = (notBefore: string) => fx.leaf({ notBefore: new Date(notBefore) });
+  const evaluate = (
+    certificate: Awaited<ReturnType<typeof validFrom>>,
+    list: ConnectorEvent[],
+    lastWriteTime?: string,
+  ) => {
+    const input = hostInput(fx, evidence(certificate), { events: list });
+    if (lastWriteTime) input.registry = { ...input.registry, lastWriteTime };
+    return evaluateHost(input);
+  };
+
+  it("a 20053 older than the certificate's notBefore is info naming the event, the notBefore and the fix", async () => {
+    const renewed = await validFrom(at(10));
+    const evaluation = evaluate(renewed, events([20053, 9]));
+    const findings = findingsOf(evaluation, "events");
+    expect(findings.map((f) => f.severity)).toEqual(["info"]);
+    expect(findings[0]?.message).toBe(
+      `the newest OpsMgr Connector certificate event, 20053 at ${at(9)} (certificate loaded), is older than the bound certificate's notBefore (${renewed.notBefore}): it says nothing about the certificate bound now, so its load is unconfirmed`,
+    );
+    expect(findings[0]?.remediation).toContain("Restart the Microsoft Monitoring Agent (Health Service)");
+    expect(findings[0]?.remediation).toContain("re-run MOMCertImport");
+    expect(findings[0]?.remediation).toContain("20053");
+    // Neither pass nor fail: the host's status is what the other rules make it.
+    expect(evaluation.status).toBe("ok");
+  });
+
+  it("a load failure older than the notBefore is not an error either: it was about the certificate before", async () => {
+    const renewed = await validFrom(at(10));
+    const evaluation = evaluate(renewed, events([20053, 7], [20066, 9]));
+    const findings = findingsOf(evaluation, "events");
+    expect(findings.map((f) => f.severity)).toEqual(["info"]);
+    expect(findings[0]?.message).toContain(`20066 at ${at(9)} (the certificate named in the registry`);
+    expect(findings[0]?.message).toContain("unconfirmed");
+    expect(evaluation.status).toBe("ok");
+  });
+
+  it("a 20051 before the notBefore of a certificate still not yet valid is about it: an error, not unconfirmed", async () => {
+    // 20051 ("not currently valid") is what SCOM logs for a certificate used before its notBefore.
+    const early = await validFrom("2026-06-03T00:00:00Z");
+    const [finding, ...rest] = findingsOf(evaluate(early, events([20053, 7], [20051, 9])), "events");
+    expect(rest).toEqual([]);
+    expect(finding?.severity).toBe("error");
+    expect(finding?.message).toContain(`event is 20051 at ${at(9)}`);
+    // Once the certificate is valid, an older 20051 was about the certificate before: unconfirmed.
+    const nowValid = await validFrom(at(10));
+    expect(findingsOf(evaluate(nowValid, events([20051, 9])), "events").map((f) => f.severity)).toEqual([
+      "info",
+    ]);
+  });
+
+  it("a load as new as the notBefore, or newer, counts as before", async () => {
+    const renewed = await validFrom(at(9));
+    expect(findingsOf(evaluate(renewed, events([20053, 9])), "events")).toEqual([]);
+    expect(findingsOf(evaluate(renewed, events([20053, 10], [20066, 11])), "events")[0]?.severity).toBe(
+      "error",
+    );
+  });
+
+  it("with the registry key's last write (contract 1.1), a 20053 older than that write is unconfirmed", () => {
+    const findings = findingsOf(evaluate(fx.healthy, events([20053, 8]), at(9)), "events");
+    expect(findings.map((f) => f.severity)).toEqual(["info"]);
+    expect(findings[0]?.message).toContain(
+      `is older than the last write of the Machine Settings registry key (${at(9)})`,
+    );
+    expect(findingsOf(evaluate(fx.healthy, events([20053, 8], [20053, 10]), at(9)), "events")).toEqual([]);
+  });
+
+  it("the later of notBefore and last write is the one that counts", async () => {
+    const renewed = await validFrom(at(9));
+    const [byWrite] = findingsOf(evaluate(renewed, events([20053, 10]), at(11)), "events");
+    expect(byWrite?.message).toContain(`last write of the Machine Settings registry key (${at(11)})`);
+    const [byNotBefore] = findingsOf(evaluate(renewed, events([20053, 8]), at(7)), "events");
+    expect(byNotBefore?.message).toContain(`the bound certificate's notBefore (${renewed.notBefore})`);
+  });
+
+  it("with nothing bound, a load older than the registry key's last write is unconfirmed too", () => {
+    const input = hostInput(fx, evidence(fx.healthy), {
+      registry: { channelCertificateSerialNumber: null, lastWriteTime: at(9) },
+      events: events([20053, 7], [20066, 8]),
+    });
+    const [finding, ...rest] = findingsOf(evaluateHost(input), "events");
+    expect(rest).toEqual([]);
+    expect(finding?.severity).toBe("info");
+    expect(finding?.message).toContain("the channel certificate configured now, so its load is unconfirmed");
+  });
+
+  it("channel problems and 21020 older than the binding are ignored: they were about the certificate before", async () => {
+    const renewed = await validFrom(at(10));
+    const findings = findingsOf(evaluate(renewed, events([20053, 7], [20071, 8], [21020, 9])), "events");
+    expect(findings.map((f) => f.severity)).toEqual(["info"]);
+    const noLoad = findingsOf(evaluate(renewed, events([21007, 9])), "events");
+    expect(noLoad.map((f) => f.severity)).toEqual(["info"]);
+  });
+
+  it("a channel problem newer than the binding still warns beside the unconfirmed load", async () => {
+    const renewed = await validFrom(at(10));
+    const findings = findingsOf(evaluate(renewed, events([20053, 8], [21007, 11])), "events");
+    expect(findings.map((f) => f.severity).sort()).toEqual(["info", "warning"]);
+    expect(findings.find((f) => f.severity === "warning")?.message).toContain(`event 21007 at ${at(11)}`);
   });
 });

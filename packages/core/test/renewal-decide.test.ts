@@ -25,14 +25,21 @@ const f = (ruleId: string, severity: Severity): Finding => ({
   message: `${ruleId} ${severity}`,
   remediation: "fix it",
 });
-const at = (hour: number) => `2026-06-01T${String(hour).padStart(2, "0")}:00:00Z`;
+/** 2026-06-01 at this hour (UTC); fractions are minutes. */
+const at = (hour: number) => new Date(Date.UTC(2026, 5, 1, 0, hour * 60)).toISOString();
+const hour = (h: number) => new Date(at(h));
 const events = (...list: Array<[id: number, hour: number]>): ConnectorEvent[] =>
   list.map(([id, hour]) => ({ id, time: at(hour) }));
 
-/** A host on the new certificate, loaded (20053), nothing wrong. */
+/**
+ * A host on the new certificate (valid from 06:00), first reported bound to it at 08:00, loaded (20053)
+ * at 09:00 since, nothing wrong.
+ */
 const host = (overrides: Partial<HostRenewalState> = {}): HostRenewalState => ({
   boundSha256: NEW,
   boundNotAfter: plus(365),
+  boundNotBefore: hour(6),
+  boundFirstSeenAt: hour(8),
   findings: [],
   events: events([20053, 9]),
   ...overrides,
@@ -86,6 +93,72 @@ describe("renewalVerified", () => {
 
   it("a task created with nothing bound is verified by any loaded certificate", () => {
     expect(renewalVerified(null, host())).toBe(true);
+  });
+});
+
+// Issue 13, "Renewal verification": each condition failing alone keeps the task open. The 20053 is
+// Microsoft's "loaded the specified authentication certificate" (HealthService Event Reference,
+// MOMConnector), which the seed ("Import the certificate into Operations Manager", step 9) looks for.
+describe("renewalVerified: the 20053 must be newer than the binding, with nothing wrong after it", () => {
+  it("fails when the 20053 is older than the certificate's notBefore (it loaded another certificate)", () => {
+    const state = host({ boundNotBefore: hour(10), boundFirstSeenAt: hour(8), events: events([20053, 9]) });
+    expect(renewalVerified(OLD, state)).toBe(false);
+    expect(decideRenewalTask(task("awaiting_verification"), state, now)).toEqual({ kind: "none" });
+  });
+
+  it("fails when the 20053 is as old as the certificate's notBefore (newer means strictly newer)", () => {
+    expect(renewalVerified(OLD, host({ boundNotBefore: hour(9) }))).toBe(false);
+  });
+
+  it("fails when the 20053 is older than the first report that showed the new binding", () => {
+    const state = host({ boundFirstSeenAt: hour(10), events: events([20053, 9]) });
+    expect(renewalVerified(OLD, state)).toBe(false);
+    expect(decideRenewalTask(task("in_progress"), state, now)).toEqual({ kind: "none" });
+  });
+
+  it("the report that first shows the binding cannot close the task: its own collectedAt is the first sighting", () => {
+    // The collector read the host at 11:00 and saw the new certificate bound for the first time; the 20053
+    // at 09:00 in that same report may be the load of the old certificate before MOMCertImport ran.
+    const firstReport = host({ boundFirstSeenAt: hour(11), events: events([20053, 9]) });
+    expect(renewalVerified(OLD, firstReport)).toBe(false);
+    // A later report, with a 20053 after 11:00 (the Health Service restarted since), closes it.
+    const later = host({ boundFirstSeenAt: hour(11), events: events([20053, 9], [20053, 11.5]) });
+    expect(renewalVerified(OLD, later)).toBe(true);
+  });
+
+  it("fails when the binding's notBefore or first sighting is unknown", () => {
+    expect(renewalVerified(OLD, host({ boundNotBefore: null }))).toBe(false);
+    expect(renewalVerified(OLD, host({ boundFirstSeenAt: null }))).toBe(false);
+  });
+
+  it.each([21007, 20070, 20071, 20072, 20057, 21001, 21002, 21003, 20002])(
+    "fails when channel problem %i follows the 20053",
+    (id) => {
+      const state = host({ events: events([20053, 9], [id, 10]) });
+      expect(renewalVerified(OLD, state)).toBe(false);
+      expect(decideRenewalTask(task("awaiting_verification"), state, now)).toEqual({ kind: "none" });
+    },
+  );
+
+  it("a channel problem before the 20053 (fixed by the reload) does not block it", () => {
+    expect(renewalVerified(OLD, host({ events: events([21007, 8.5], [20053, 9]) }))).toBe(true);
+  });
+
+  it("a channel problem in the same second but later in the log (higher record id) follows the 20053", () => {
+    const sameSecond: ConnectorEvent[] = [
+      { id: 20071, time: at(9), recordId: 501 },
+      { id: 20053, time: at(9), recordId: 500 },
+    ];
+    expect(renewalVerified(OLD, host({ events: sameSecond }))).toBe(false);
+    const loadLast: ConnectorEvent[] = [
+      { id: 20053, time: at(9), recordId: 502 },
+      { id: 20071, time: at(9), recordId: 501 },
+    ];
+    expect(renewalVerified(OLD, host({ events: loadLast }))).toBe(true);
+  });
+
+  it("events that are neither loads nor channel problems after the 20053 do not matter", () => {
+    expect(renewalVerified(OLD, host({ events: events([20053, 9], [1234, 10]) }))).toBe(true);
   });
 });
 

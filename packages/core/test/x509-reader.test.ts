@@ -11,6 +11,7 @@ import {
 import { beforeAll, describe, expect, it } from "vitest";
 import { readWhole } from "../src/der";
 import { CertificateParseError, parseCertificate } from "../src/index";
+import { commonNamesInPrintedDn } from "../src/names";
 import { readDistinguishedName } from "../src/x509-name";
 import { createCa, createLeaf, generateRsaKeys, type Issuer, type KeyPair, KU } from "./support/certificates";
 
@@ -172,7 +173,16 @@ describe("readDistinguishedName prints names as @peculiar/x509 does", () => {
     expect(name).toEqual({
       text: "CN=ms01.contoso.com, OU=Ops+OU=SCOM, O=Contoso\\, Ltd, C=US",
       commonName: "ms01.contoso.com",
+      commonNames: ["ms01.contoso.com"],
     });
+  });
+
+  // Issue 13: a subject with several CNs is a subject-fqdn finding naming every one, so all are read.
+  it("reads every CN of a subject, in order, unescaped", () => {
+    const der = new Name("CN=gw07, O=Contoso, CN=gw07.dmz.contoso.com+CN=a\\, b").toArrayBuffer();
+    const name = readDistinguishedName(readWhole(new Uint8Array(der)), "subject");
+    expect(name.commonName).toBe("gw07");
+    expect(name.commonNames).toEqual(["gw07", "gw07.dmz.contoso.com", "a, b"]);
   });
 });
 
@@ -217,6 +227,8 @@ describe("parseCertificate reads what @peculiar/x509 reads", () => {
       "",
       "CN=\\ padded\\ , OU=\\#hash",
       "CN=Zoë Müller, E=ops@contoso.com",
+      "CN=gw07, CN=gw07.dmz.contoso.com, O=Contoso",
+      "CN=a\\+b, CN=\\#1\\, 2\\ ",
     ];
     const ekus = [
       null,
@@ -247,6 +259,10 @@ describe("parseCertificate reads what @peculiar/x509 reads", () => {
       const parsed = parseCertificate(der);
       expect(parsed, `certificate #${i}`).toMatchObject(expected);
       expect(parsed.keyUsage === null, `certificate #${i} keyUsage`).toBe(!keyUsagePresent);
+      // Every CN, and the fallback for parses stored without the list reads the same CNs from the text.
+      const cns = new X509Certificate(der).subjectName.getField("CN");
+      expect(parsed.subjectCommonNames, `certificate #${i} CNs`).toEqual(cns);
+      expect(commonNamesInPrintedDn(parsed.subject), `certificate #${i} printed CNs`).toEqual(cns);
     }
   });
 

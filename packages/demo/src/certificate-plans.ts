@@ -24,10 +24,18 @@ const BUCKET_DAYS: Readonly<Record<ExpiryBucket, [number, number]>> = {
   later: [95, Number.POSITIVE_INFINITY],
 };
 
-export function notAfterFor(bucket: ExpiryBucket, lifetime: number, now: Date, random: Random): Date {
+export function notAfterFor(
+  bucket: ExpiryBucket,
+  lifetime: number,
+  now: Date,
+  random: Random,
+  collectedAt: Date = now,
+): Date {
   const [min, max] = BUCKET_DAYS[bucket];
-  // A "later" certificate was still issued in the past: at most lifetime - 3 days left.
-  const days = random.int(min, Math.min(max, lifetime - 3));
+  // A "later" certificate was still issued before the host's report (a silent host's is days old): at
+  // least 3 days before it, so its notBefore never follows the report that shows it bound.
+  const reportAge = Math.ceil((now.getTime() - collectedAt.getTime()) / DAY);
+  const days = random.int(min, Math.min(max, lifetime - 3 - reportAge));
   return new Date(now.getTime() + days * DAY + random.int(0, 20) * HOUR);
 }
 
@@ -49,15 +57,14 @@ const shortName = (fqdn: string): string => fqdn.split(".")[0] ?? fqdn;
 
 /**
  * How each kind of host names itself: servers with CN + SAN (FQDN, then NetBIOS name), most agents with
- * the FQDN in the CN and SAN, some only in the CN, and some DMZ agents with just the NetBIOS name (which
- * SCOM accepts on hosts that are not domain-joined).
+ * the FQDN in the CN and SAN, some only in the CN. Every demo host is known by its FQDN, so none may use
+ * its NetBIOS name alone (issue 13); some DMZ agents carry the FQDN in the CN only, as requested by hand.
  */
 export function namesFor(host: DemoHost, random: Random): Pick<CertificateSpec, "subject" | "dnsNames"> {
   if (host.role !== "Agent") {
     return { subject: `CN=${host.fqdn}`, dnsNames: [host.fqdn, shortName(host.fqdn)] };
   }
-  if (!host.domainJoined && random.chance(0.3))
-    return { subject: `CN=${shortName(host.fqdn)}`, dnsNames: [] };
+  if (!host.domainJoined && random.chance(0.3)) return { subject: `CN=${host.fqdn}`, dnsNames: [] };
   return { subject: `CN=${host.fqdn}`, dnsNames: random.chance(0.8) ? [host.fqdn] : [] };
 }
 

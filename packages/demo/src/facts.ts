@@ -4,6 +4,8 @@ import type { DemoHost } from "./topology";
 
 export const SCHANNEL_CSP = "Microsoft RSA SChannel Cryptographic Provider";
 export const SOFTWARE_KSP = "Microsoft Software Key Storage Provider";
+/** Another legacy CryptoAPI CSP, one the seed's template does not list but SCOM's legacy-CSP rule accepts. */
+export const ENHANCED_RSA_AES_CSP = "Microsoft Enhanced RSA and AES Cryptographic Provider";
 
 export const EVENT_LOADED = 20053;
 /** The text Windows logs with 20053; other events go without a message rather than an invented one. */

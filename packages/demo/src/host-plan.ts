@@ -53,7 +53,7 @@ export function planHost(
   if (attributes.neverReported) return plan;
   const { random, now } = context;
   const lifetime = lifetimeDays(host);
-  const notAfter = notAfterFor(attributes.bucket, lifetime, now, random);
+  const notAfter = notAfterFor(attributes.bucket, lifetime, now, random, collectedAt);
   const draft: Draft = {
     certificate: {
       ...namesFor(host, random),
@@ -68,6 +68,7 @@ export function planHost(
     facts: channelFacts(host),
     load: EVENT_LOADED,
     after: [],
+    registryWrittenAfterLoad: false,
     registry: "bound",
     hash: "bound",
     previousInStore: false,
@@ -105,6 +106,10 @@ export function planHost(
           ? bound.id
           : null,
     events: currentEvents(draft, bound, collectedAt, random),
+    // Half an hour before the collector ran: after the newest load event, which is at least an hour old.
+    ...(draft.registryWrittenAfterLoad
+      ? { registryLastWriteTime: new Date(collectedAt.getTime() - 30 * 60_000) }
+      : {}),
   });
   return plan;
 }

@@ -20,6 +20,11 @@ export const DEMO_TEMPLATE = {
   major: 100,
   minor: 5,
 };
+/**
+ * What the demo's Settings call DEMO_TEMPLATE (the seed's template name), so a demo .inf shows a v2
+ * template OID resolved to a name; ms07's certificate has no template and shows the unset case.
+ */
+export const DEMO_TEMPLATE_NAME = "OperationsManager";
 
 export interface LeafKeys {
   rsa2048: KeyPair[];

@@ -50,6 +50,8 @@ export interface ReportPlan {
   /** The certificate named by ChannelCertificateHash (newer agents write it); null when absent. */
   hash: number | null;
   events: PlannedEvent[];
+  /** The Machine Settings key's last write, sent only by a contract 1.1 collector; absent otherwise. */
+  registryLastWriteTime?: Date;
 }
 
 export interface HostPlan extends DemoHost {

@@ -35,8 +35,10 @@ function registryHex(spec: CertificateSpec, withoutSignByte: boolean): string {
 
 export function buildReport(plan: EstatePlan, host: HostPlan, report: ReportPlan, set: IssuedSet): Report {
   const spec = (id: number) => plan.certificates[id] as CertificateSpec;
+  const lastWrite = report.registryLastWriteTime;
   return {
-    schemaVersion: 1,
+    // A report with a 1.1 field says so; the rest of the estate stays on version 1, as old collectors do.
+    schemaVersion: lastWrite ? "1.1" : 1,
     collectedAt: report.collectedAt.toISOString(),
     host: {
       fqdn: host.fqdn,
@@ -50,6 +52,7 @@ export function buildReport(plan: EstatePlan, host: HostPlan, report: ReportPlan
         ? registryHex(spec(report.registry.certificate), report.registry.withoutSignByte ?? false)
         : null,
       channelCertificateHash: report.hash === null ? null : issued(set, report.hash).thumbprint,
+      ...(lastWrite ? { lastWriteTime: lastWrite.toISOString() } : {}),
     },
     certificates: report.store.map((entry) => ({
       der: issued(set, entry.certificate).base64,

@@ -5,7 +5,7 @@
 import type { CandidateCertificateFacts } from "@certfleet/contracts";
 import { EKU_SERVER_AUTH, KU } from "@certfleet/pki";
 import { type CertificateDraft, DAY, shortName } from "./certificate-plans";
-import { SOFTWARE_KSP } from "./facts";
+import { ENHANCED_RSA_AES_CSP, SOFTWARE_KSP } from "./facts";
 import type { HostContext } from "./host-plan";
 import type { ScenarioId } from "./scenarios";
 import type { DemoHost } from "./topology";
@@ -19,6 +19,11 @@ export interface Draft {
   load: number | null;
   /** Events after the load (channel problems). */
   after: number[];
+  /**
+   * MOMCertImport ran again after the newest load and the Health Service was not restarted since: the
+   * report (contract 1.1) carries the Machine Settings key's last write, newer than the newest 20053.
+   */
+  registryWrittenAfterLoad: boolean;
   registry: "bound" | "none" | "previous" | "no-sign-byte";
   /** Which certificate ChannelCertificateHash names, if the host writes it. */
   hash: "bound" | "previous" | "none";
@@ -56,6 +61,17 @@ export function applyScenario(
       Object.assign(certificate, { subject: `CN=${shortName(host.fqdn)}`, dnsNames: [] });
       draft.load = 20052;
       return;
+    case "subject-netbios-on-fqdn-host":
+      // A workgroup host known by its FQDN, with a certificate for its NetBIOS name only.
+      Object.assign(certificate, { subject: `CN=${shortName(host.fqdn)}`, dnsNames: [] });
+      return;
+    case "subject-several-cns":
+      // Requested with the FQDN and another name as two CNs and no SubjectAltName.
+      Object.assign(certificate, {
+        subject: `CN=${context.otherHostName(host)}, CN=${host.fqdn}`,
+        dnsNames: [],
+      });
+      return;
     case "eku-server-only":
       certificate.ekus = [EKU_SERVER_AUTH];
       draft.load = 20050;
@@ -88,6 +104,15 @@ export function applyScenario(
       Object.assign(draft.facts, { keyProvider: SOFTWARE_KSP, keyProviderType: "KSP", keySpec: 0 });
       draft.load = null;
       return;
+    case "ksp-untyped":
+      // An older collector that names the provider but cannot classify it.
+      Object.assign(draft.facts, { keyProvider: SOFTWARE_KSP, keyProviderType: null, keySpec: 0 });
+      draft.load = null;
+      return;
+    case "csp-typed-ksp":
+      // The key is in a legacy CSP; the collector misclassified it.
+      Object.assign(draft.facts, { keyProvider: ENHANCED_RSA_AES_CSP, keyProviderType: "KSP" });
+      return;
     case "no-private-key":
       Object.assign(draft.facts, {
         hasPrivateKey: false,
@@ -113,6 +138,9 @@ export function applyScenario(
     case "keyspec-signature":
       draft.facts.keySpec = 2;
       draft.load = 20069;
+      return;
+    case "keyspec-unreported":
+      draft.facts.keySpec = null;
       return;
     case "untrusted-ca":
       // A lab CA's certificate: no Enterprise template, and a root the host does not trust.
@@ -146,9 +174,13 @@ export function applyScenario(
     case "channel-rejected":
       draft.after = [20070];
       return;
+    case "load-unconfirmed":
+      draft.registryWrittenAfterLoad = true;
+      return;
     case "long-lifetime": {
+      // 4,200 days: more than half the demo CA's twenty-year life (seed: at most one-half the CA's life).
       const notBefore = new Date(now.getTime() - random.int(30, 300) * DAY);
-      Object.assign(certificate, { notBefore, notAfter: new Date(notBefore.getTime() + 3650 * DAY) });
+      Object.assign(certificate, { notBefore, notAfter: new Date(notBefore.getTime() + 4200 * DAY) });
       draft.caInStore = true;
       return;
     }

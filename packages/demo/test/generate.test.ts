@@ -80,6 +80,49 @@ describe("generateDemoEstate", () => {
     expect(evaluations.get("ms09.contoso.com")?.usesKerberos).toBe(false);
   });
 
+  // Issue 13, "time matters": MOMCertImport re-ran after the newest 20053 (the contract 1.1 report says
+  // when the Machine Settings key was written) and the Health Service was not restarted since.
+  it("shows hosts whose certificate load is unconfirmed: an info naming the 20053 and the last write", () => {
+    const evaluations = evaluateEstate(estate.reports);
+    const reports = new Map(estate.reports.map((report) => [report.host.fqdn, report]));
+    const hosts = estate.plan.hosts.filter((host) => host.scenario === "load-unconfirmed");
+    expect(hosts.length).toBeGreaterThan(0);
+    for (const host of hosts) {
+      const report = reports.get(host.fqdn);
+      expect(report?.schemaVersion, host.fqdn).toBe("1.1");
+      const events = evaluations.get(host.fqdn)?.findings.filter((f) => f.ruleId === "events");
+      expect(
+        events?.map((f) => f.severity),
+        host.fqdn,
+      ).toEqual(["info"]);
+      expect(events?.[0]?.message).toContain(
+        `older than the last write of the Machine Settings registry key (${report?.registry.lastWriteTime})`,
+      );
+      expect(events?.[0]?.message).toContain("unconfirmed");
+    }
+  });
+
+  // Issue 13 ("Certificate rules"): each new finding has demo hosts, at the severity the issue gives it.
+  it.each([
+    ["revocation-offline", "chain", "warning"],
+    ["subject-several-cns", "subject-fqdn", "warning"],
+    ["subject-netbios-on-fqdn-host", "subject-fqdn", "error"],
+    ["ksp-untyped", "csp-not-ksp", "error"],
+    ["csp-typed-ksp", "csp-not-ksp", "warning"],
+    ["keyspec-unreported", "keyspec", "info"],
+  ] as const)("%s hosts get a %s %s", (scenario, rule, severity) => {
+    const evaluations = evaluateEstate(estate.reports);
+    const hosts = estate.plan.hosts.filter((host) => host.scenario === scenario && host.reports.length > 0);
+    expect(hosts.length).toBeGreaterThan(0);
+    for (const host of hosts) {
+      const findings = evaluations.get(host.fqdn)?.findings.filter((f) => f.ruleId === rule) ?? [];
+      expect(
+        findings.map((f) => f.severity),
+        host.fqdn,
+      ).toEqual([severity]);
+    }
+  });
+
   it("keeps the inventory: every expected host, including those that never reported", () => {
     const inventory = new Set(estate.inventory.map((host) => host.fqdn));
     for (const host of estate.plan.hosts) expect(inventory.has(host.fqdn), host.fqdn).toBe(host.inventory);

@@ -1,6 +1,13 @@
-import { ProblemSchema, SettingsSchema, SettingsUpdateSchema } from "@certfleet/contracts";
+import {
+  CertReqSettingsSchema,
+  CertReqSettingsUpdateSchema,
+  ProblemSchema,
+  SettingsSchema,
+  SettingsUpdateSchema,
+} from "@certfleet/contracts";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { auditActor } from "../plugins/auth";
+import { readCertReqSettings, updateCertReqSettings } from "../services/certreq-settings";
 import { readSettings, updateSettings } from "../services/settings";
 
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema } as const;
@@ -33,6 +40,33 @@ const settingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => updateSettings(app.db, auditActor(request), request.body, warningDays),
+  );
+
+  app.get(
+    "/api/v1/settings/certreq",
+    {
+      config: { access: "viewer" },
+      schema: {
+        tags: ["settings"],
+        summary: "Certificate templates the CertReq .inf requests: names for v2 template OIDs, and a default",
+        response: { 200: CertReqSettingsSchema, ...errors },
+      },
+    },
+    async () => readCertReqSettings(app.db),
+  );
+
+  app.put(
+    "/api/v1/settings/certreq",
+    {
+      config: { access: "admin" },
+      schema: {
+        tags: ["settings"],
+        summary: "Set the CertReq template names (audited); the next .inf download uses them",
+        body: CertReqSettingsUpdateSchema,
+        response: { 200: CertReqSettingsSchema, 422: ProblemSchema, ...errors },
+      },
+    },
+    async (request) => updateCertReqSettings(app.db, auditActor(request), request.body),
   );
 };
 

@@ -12,11 +12,13 @@ import {
   TaskTransitionBodySchema,
   TaskUpdateBodySchema,
 } from "@certfleet/contracts";
-import { certReqFileName, certReqInf } from "@certfleet/core";
+import { certReqFileName, certReqInf, chooseRequestTemplate } from "@certfleet/core";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
 import { auditActor, currentUser } from "../plugins/auth";
 import { ProblemError } from "../problem";
+import { readRequestTemplateSettings } from "../services/certreq-settings";
+import { asParsed } from "../services/estate/certificate-view";
 import { bulkAssign, type TaskEditor, transitionTask, updateTask } from "../services/tasks/task-changes";
 import { taskDetail } from "../services/tasks/task-detail";
 import { listTasks } from "../services/tasks/task-list";
@@ -120,7 +122,7 @@ const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ["tasks"],
         summary:
-          "CertReq .inf for this host, following the SCOM template (CertReq -New -f <file> <host>.req)",
+          "CertReq .inf for this host, following the seed's template; names the bound certificate's template or the one set in Settings",
         params: FqdnParamsSchema,
         produces: ["application/octet-stream"],
         response: {
@@ -134,14 +136,16 @@ const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const fqdn = request.params.fqdn.toLowerCase();
       const host = await app.db.host.findUnique({
         where: { fqdn },
-        select: { fqdn: true, domainJoined: true },
+        select: { fqdn: true, domainJoined: true, boundCertificate: { select: { parsed: true } } },
       });
       if (!host)
         throw new ProblemError(404, "Host not found", `No host ${fqdn} has reported or been listed.`);
+      const bound = host.boundCertificate ? asParsed(host.boundCertificate.parsed) : undefined;
+      const template = chooseRequestTemplate(bound?.template, await readRequestTemplateSettings(app.db));
       return reply
         .type("application/octet-stream")
         .header("content-disposition", `attachment; filename="${certReqFileName(host.fqdn)}"`)
-        .send(certReqInf(host));
+        .send(certReqInf(host, template));
     },
   );
 };

@@ -7,8 +7,15 @@
 import type { Report } from "@certfleet/contracts";
 import type { EvaluationSettings } from "@certfleet/core";
 import type { Database, Prisma } from "@certfleet/db";
-import { generateDemoEstate, loadOrCreateDemoCa, managementGroupSettings } from "@certfleet/demo";
+import {
+  DEMO_TEMPLATE,
+  DEMO_TEMPLATE_NAME,
+  generateDemoEstate,
+  loadOrCreateDemoCa,
+  managementGroupSettings,
+} from "@certfleet/demo";
 import type { Config } from "../config";
+import { CERTREQ_TEMPLATES_KEY } from "./certreq-settings";
 import { ensureDemoAccounts } from "./demo-accounts";
 import { assignDemoTasks } from "./demo-tasks";
 import { ingestReports } from "./ingest";
@@ -112,6 +119,16 @@ async function load(
     log,
   );
   const inventory = await registerExpectedHosts(db, estate.inventory);
+  // The demo CA's template OID has a name, as an admin would set it; never over an admin's own choice.
+  const templates = {
+    defaultTemplateName: null,
+    templateNamesByOid: { [DEMO_TEMPLATE.oid]: DEMO_TEMPLATE_NAME },
+  };
+  await db.setting.upsert({
+    where: { key: CERTREQ_TEMPLATES_KEY },
+    create: { key: CERTREQ_TEMPLATES_KEY, value: templates },
+    update: {},
+  });
   // The reports opened renewal tasks as real ones would; the demo accounts then pick some up.
   await ensureDemoAccounts(db);
   const assigned = await assignDemoTasks(db);

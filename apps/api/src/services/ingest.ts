@@ -35,7 +35,7 @@ import {
 import type { IngestContext } from "./ingest-context";
 import { ingestTransaction, rawQueries } from "./raw-sql";
 import { evaluationTime, refuseFutureReport } from "./report-clock";
-import { applyRenewalDecisions } from "./tasks/renewal-on-report";
+import { applyRenewalDecisions, type ReportedRenewalState } from "./tasks/renewal-on-report";
 import { assertReportInScope } from "./token-scope";
 import { recordTokenPairs, reportingTokensForMany } from "./token-sightings";
 
@@ -440,11 +440,14 @@ async function evaluateRound(
   return evaluated;
 }
 
-function renewalState(item: RoundItem) {
+/** The report's side of the renewal decision; when the binding was first seen comes from its history. */
+function renewalState(item: RoundItem): Omit<ReportedRenewalState, "reportedBy"> {
   const bound = item.evaluation.bound?.evidence.certificate ?? null;
   return {
     boundSha256: bound?.sha256 ?? null,
     boundNotAfter: bound ? new Date(bound.notAfter) : null,
+    boundNotBefore: bound ? new Date(bound.notBefore) : null,
+    collectedAt: item.collectedAt,
     findings: item.evaluation.findings,
     events: item.report.events,
   };

@@ -1,5 +1,5 @@
-import { EVENT_CERTIFICATE_LOADED } from "../rules/event-meanings";
-import { newestLoadEvent } from "../rules/events";
+import { CHANNEL_PROBLEMS, EVENT_CERTIFICATE_LOADED } from "../rules/event-meanings";
+import { eventsAfter, newestLoadEvent } from "../rules/events";
 import type { ConnectorEvent, Finding } from "../types";
 import { defaultTaskDueDate, defaultTaskPriority, TASK_DUE_DAYS_BEFORE_EXPIRY } from "./defaults";
 import { renewalReason } from "./need";
@@ -24,6 +24,14 @@ export interface LatestTask {
 export interface HostRenewalState {
   boundSha256: string | null;
   boundNotAfter: Date | null;
+  /** The bound certificate's notBefore: a 20053 older than that was the load of another certificate. */
+  boundNotBefore: Date | null;
+  /**
+   * When the first report that showed the current binding was collected (the binding history's
+   * firstSeenAt; this report's collectedAt when it is the first). A 20053 older than that may predate
+   * the binding, so the report that first shows a new certificate can never close its task alone.
+   */
+  boundFirstSeenAt: Date | null;
   findings: Finding[];
   events: ConnectorEvent[];
 }
@@ -37,16 +45,31 @@ export type TaskDecision =
 const NONE: TaskDecision = { kind: "none" };
 
 /**
- * The renewal is done when SCOM is bound to a certificate other than the one the task replaces, nothing
- * is wrong with it (no error finding of any rule: a new certificate that is not imported or not trusted
- * is not a finished renewal, nor one that already needs renewing), and the newest certificate-load event
- * is 20053. Without that event the import is unconfirmed; a lead can still verify by hand.
+ * The renewal is done (issue 13, "Renewal verification") when every one of these holds:
+ * - SCOM is bound to a certificate other than the one the task replaces;
+ * - nothing is wrong with it: no error finding of any rule (a new certificate that is not trusted is not
+ *   a finished renewal), nor one that already needs renewing;
+ * - the newest certificate-load event (read as the events rule reads it) is a 20053 newer than the
+ *   certificate's notBefore and newer than the first report that showed the binding: only then is it the
+ *   load of this certificate after it was bound, not a load of the one before;
+ * - no channel-problem event follows that 20053 (loaded, but the channel still fails).
+ * Anything else leaves the task open; a lead can still verify by hand.
  */
 export function renewalVerified(taskCertificateSha256: string | null, host: HostRenewalState): boolean {
   if (host.boundSha256 === null || host.boundSha256 === taskCertificateSha256) return false;
   if (host.findings.some((f) => f.severity === "error")) return false;
   if (renewalReason(host.findings) !== null) return false;
-  return newestLoadEvent(host.events)?.id === EVENT_CERTIFICATE_LOADED;
+  const load = newestLoadEvent(host.events);
+  if (load?.id !== EVENT_CERTIFICATE_LOADED) return false;
+  if (!loadedAfterBinding(Date.parse(load.time), host)) return false;
+  return !eventsAfter(host.events, load).some((event) => event.id in CHANNEL_PROBLEMS);
+}
+
+/** Strictly newer than both the certificate's notBefore and the binding's first report; unknown is not newer. */
+function loadedAfterBinding(loadedAt: number, host: HostRenewalState): boolean {
+  const { boundNotBefore, boundFirstSeenAt } = host;
+  if (boundNotBefore === null || boundFirstSeenAt === null) return false;
+  return loadedAt > boundNotBefore.getTime() && loadedAt > boundFirstSeenAt.getTime();
 }
 
 /** What an admin may tune about new tasks (the renewal settings). */

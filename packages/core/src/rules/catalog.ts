@@ -22,9 +22,9 @@ const CATALOG: Record<RuleId, Omit<RuleMeta, "id">> = {
     title: "Certificate name matches the host",
     defaultSeverity: "error",
     scomNeeds:
-      "The name SCOM reads (the first DNS SubjectAltName, else the subject CN) must be the host's FQDN; the NetBIOS name is accepted only on hosts that are not domain-joined.",
+      "The name SCOM reads (the first DNS SubjectAltName, else the subject CN) must be the name the host is known by: its FQDN, or a NetBIOS (single-label) name only when the host is known by that single-label name. Several CNs without a DNS SubjectAltName are a finding naming every CN (an error when none names the host).",
     remediation:
-      'Request a new certificate with Subject "CN=<host FQDN>" and, if it has SubjectAltNames, the FQDN as the first DNS name; then import it with MOMCertImport.',
+      'Request a new certificate with Subject "CN=<host FQDN>" and one CN only (if it has SubjectAltNames, the FQDN as the first DNS name); then import it with MOMCertImport.',
     seedReference: "Certificate Requirements; Request a certificate using Certificate Manager (Subject tab)",
   },
   "eku-server-client": {
@@ -74,7 +74,7 @@ const CATALOG: Record<RuleId, Omit<RuleMeta, "id">> = {
     title: "Key held by a legacy CSP, not a KSP",
     defaultSeverity: "error",
     scomNeeds:
-      'The private key must live in a legacy Cryptographic Service Provider such as "Microsoft RSA SChannel Cryptographic Provider"; Key Storage Providers (CNG) are not supported.',
+      'The private key must live in a legacy Cryptographic Service Provider such as "Microsoft RSA SChannel Cryptographic Provider"; Key Storage Providers (CNG) are not supported. The provider\'s name decides before the type the collector reports: a known legacy CSP reported as KSP is a warning about the collector\'s data, and a name containing "Key Storage Provider" (or "Microsoft Platform Crypto Provider") is a KSP even without a type.',
     remediation:
       'Request a new certificate with Provider Category "Legacy Cryptographic Service Provider" (ProviderName = "Microsoft RSA SChannel Cryptographic Provider", ProviderType = 12), then import it with MOMCertImport.',
     seedReference: "Certificate Requirements (IMPORTANT: KSP isn't supported)",
@@ -100,7 +100,8 @@ const CATALOG: Record<RuleId, Omit<RuleMeta, "id">> = {
   keyspec: {
     title: "KeySpec AT_KEYEXCHANGE",
     defaultSeverity: "error",
-    scomNeeds: "The key must have KeySpec = 1 (AT_KEYEXCHANGE, the Exchange key type).",
+    scomNeeds:
+      "The key must have KeySpec = 1 (AT_KEYEXCHANGE, the Exchange key type); a KeySpec the collector did not report is info.",
     remediation:
       'Request a new certificate with KeySpec = 1 (Certificate Manager: Private Key tab > Key type "Exchange"), then import it with MOMCertImport.',
     seedReference: "Create an information (.inf) file (KeySpec = 1)",
@@ -108,7 +109,8 @@ const CATALOG: Record<RuleId, Omit<RuleMeta, "id">> = {
   chain: {
     title: "Chains to a trusted root",
     defaultSeverity: "error",
-    scomNeeds: "The certificate must chain to a root CA that both ends of the SCOM channel trust.",
+    scomNeeds:
+      "The certificate must chain to a root CA that both ends of the SCOM channel trust; when the only problem the host reports is that revocation could not be checked (RevocationStatusUnknown, OfflineRevocation: a DMZ host that cannot reach the CRL), it is a warning.",
     remediation:
       "Import the issuing CA's root (and intermediate) certificates into Trusted Root Certification Authorities / Intermediate Certification Authorities on this host (gpupdate /force on domain machines).",
     seedReference: "Download and Import the Root Certificate from the CA",
@@ -127,7 +129,7 @@ const CATALOG: Record<RuleId, Omit<RuleMeta, "id">> = {
     title: "OpsMgr Connector loaded the certificate",
     defaultSeverity: "error",
     scomNeeds:
-      "After an import, the newest OpsMgr Connector certificate event must be 20053 (authentication certificate loaded).",
+      "After an import, the newest OpsMgr Connector certificate event must be 20053 (authentication certificate loaded). A load event older than the bound certificate's notBefore (or than the registry key's last write) says nothing about it: the load is unconfirmed (info), neither passed nor failed.",
     remediation:
       "Fix what the event names, run MOMCertImport again, and confirm event 20053 in Event Viewer > Applications and Services Logs > Operations Manager.",
     seedReference: "Import the certificate into Operations Manager (steps 9-10)",
@@ -136,17 +138,18 @@ const CATALOG: Record<RuleId, Omit<RuleMeta, "id">> = {
     title: "Enterprise CA template information (informational)",
     defaultSeverity: "info",
     scomNeeds:
-      "SCOM raises its own expiry alert only on Management Servers and Gateways, and only for certificates carrying Enterprise CA template information.",
+      "Microsoft's certificate article documents SCOM's own expiry alert for Management Servers and Gateways, and says it works only when the certificate carries Enterprise CA template information (a v1 template name or a v2 template extension).",
     remediation:
-      "Nothing to fix; certfleet tracks the expiry. To get SCOM's own alert on servers, issue the certificate from an Enterprise CA template.",
+      "Nothing to fix; certfleet tracks the expiry. To get SCOM's documented alert, issue the next certificate from the Enterprise CA template Microsoft's certificate article describes: a duplicate of the Computer template (Compatibility Windows Server 2012 R2 or later, Legacy Cryptography Service Provider with the Microsoft RSA SChannel Cryptographic Provider, validity at most half the issuing CA's lifetime).",
     seedReference: "Renew a Certificate",
   },
   lifetime: {
     title: "Lifetime within half the issuing CA's life (informational)",
     defaultSeverity: "info",
     scomNeeds:
-      "The seed recommends a validity no longer than half the remaining life of the issuing CA (a four-year sub CA issues at most two-year certificates).",
-    remediation: "Shorten the template's validity period for the next renewal, or renew the issuing CA.",
+      "Microsoft's certificate article recommends a validity that does not exceed one-half the life of the CA issuing the certificate (a four-year sub CA issues at most two-year certificates).",
+    remediation:
+      "Set the template's validity period (General tab) to at most half the issuing CA's lifetime before the next renewal.",
     seedReference: "Create a certificate template for System Center Operations Manager (General tab)",
   },
   duplicate: {

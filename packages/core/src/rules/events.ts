@@ -1,6 +1,6 @@
 import type { ConnectorEvent } from "@certfleet/contracts";
 import type { Finding } from "../types";
-import { finding, type HostRule, listOf, plural } from "./context";
+import { finding, type HostRule, listOf, plural, type RuleContext } from "./context";
 import {
   CHANNEL_PROBLEMS,
   EVENT_CERTIFICATE_EXPIRING,
@@ -17,35 +17,106 @@ interface TimedEvent {
 
 const isLoadEvent = (id: number): boolean => id === EVENT_CERTIFICATE_LOADED || id in LOAD_FAILURES;
 
-/** Oldest first; the collector's order breaks equal timestamps. Events with unreadable times are dropped. */
+/**
+ * Oldest first. Events of the same time are ordered by their record id (the log's own order, higher is
+ * newer) when every one of them has one, else by the collector's list order: comparing record ids only
+ * pairwise, with list order for the rest, would not be a consistent order. Unreadable times are dropped.
+ */
 function chronological(events: ConnectorEvent[]): TimedEvent[] {
-  return events
+  const ordered = events
     .map((event, index) => ({ event, index, time: Date.parse(event.time) }))
     .filter((e) => !Number.isNaN(e.time))
     .sort((a, b) => a.time - b.time || a.index - b.index);
+  const out: TimedEvent[] = [];
+  for (let start = 0; start < ordered.length; ) {
+    let end = start + 1;
+    while (end < ordered.length && ordered[end]?.time === ordered[start]?.time) end += 1;
+    const sameTime = ordered.slice(start, end);
+    if (sameTime.every((e) => e.event.recordId != null)) {
+      sameTime.sort(
+        (a, b) => (a.event.recordId as number) - (b.event.recordId as number) || a.index - b.index,
+      );
+    }
+    out.push(...sameTime);
+    start = end;
+  }
+  return out;
 }
 
-/** The newest certificate-load event in chronological order (20053 or a load failure), if any. */
-function newestLoad(events: TimedEvent[]): TimedEvent | undefined {
-  return events.filter((e) => isLoadEvent(e.event.id)).at(-1);
+/** Position of the newest certificate-load event (20053 or a load failure) in chronological order, or -1. */
+function newestLoadPosition(events: TimedEvent[]): number {
+  return events.findLastIndex((e) => isLoadEvent(e.event.id));
 }
 
 /**
- * The newest certificate-load event as the events rule reads it (event time, the collector's order
- * breaking ties, unreadable times dropped), or null. Exported so the renewal workflow confirms an
- * import by exactly the same reading: 20053 after a 20066 counts, 20066 after 20053 does not.
+ * The newest certificate-load event as the events rule reads it (event time, record id then the
+ * collector's order breaking ties, unreadable times dropped), or null. Exported so the renewal workflow
+ * confirms an import by exactly the same reading: 20053 after a 20066 counts, 20066 after 20053 does not.
  */
 export function newestLoadEvent(events: ConnectorEvent[]): ConnectorEvent | null {
-  return newestLoad(chronological(events))?.event ?? null;
+  const ordered = chronological(events);
+  return ordered[newestLoadPosition(ordered)]?.event ?? null;
 }
 
-/** The newest event with this id, read the same way (event time, the collector's order breaking ties). */
+/** The newest event with this id, read the same way (event time, then record id, then the collector's order). */
 export function newestEventOf(events: ConnectorEvent[], id: number): ConnectorEvent | null {
   return (
     chronological(events)
       .filter((e) => e.event.id === id)
       .at(-1)?.event ?? null
   );
+}
+
+/**
+ * The events after `event` in the same reading (newer, or as new and later in the log), e.g. the
+ * channel problems after the newest 20053. Empty when `event` is not in the list.
+ */
+export function eventsAfter(events: ConnectorEvent[], event: ConnectorEvent): ConnectorEvent[] {
+  const ordered = chronological(events);
+  const position = ordered.findIndex((e) => e.event === event);
+  return position === -1 ? [] : ordered.slice(position + 1).map((e) => e.event);
+}
+
+/** When the binding SCOM reads now began, as far as the report tells, and how to name that moment. */
+interface BindingStart {
+  time: number;
+  described: string;
+}
+
+/** 20051 ("not currently valid"): what SCOM logs for a certificate before its notBefore (or after notAfter). */
+const EVENT_CERTIFICATE_NOT_VALID = 20051;
+
+/**
+ * The later of the bound certificate's notBefore (no load before it can be about it) and the Machine
+ * Settings key's last write (contract 1.1: the registry value was set then, so older loads were of what it
+ * said before). Null when the report tells neither. One exception: while the bound certificate is still
+ * not yet valid, a 20051 before its notBefore is exactly what SCOM says about it, so notBefore does not
+ * make that event stale (the validity rule names the date).
+ */
+function bindingStart(
+  { input, bound, now }: RuleContext,
+  latestLoad: TimedEvent | undefined,
+): BindingStart | null {
+  const starts: BindingStart[] = [];
+  const notBefore = bound?.evidence.certificate.notBefore;
+  const notYetValid =
+    latestLoad?.event.id === EVENT_CERTIFICATE_NOT_VALID &&
+    notBefore !== undefined &&
+    Date.parse(notBefore) > now.getTime();
+  if (notBefore && !notYetValid && !Number.isNaN(Date.parse(notBefore))) {
+    starts.push({
+      time: Date.parse(notBefore),
+      described: `the bound certificate's notBefore (${notBefore})`,
+    });
+  }
+  const lastWrite = input.registry.lastWriteTime;
+  if (lastWrite && !Number.isNaN(Date.parse(lastWrite))) {
+    starts.push({
+      time: Date.parse(lastWrite),
+      described: `the last write of the Machine Settings registry key (${lastWrite})`,
+    });
+  }
+  return starts.sort((a, b) => b.time - a.time)[0] ?? null;
 }
 
 function loadFailure(latest: TimedEvent): Finding {
@@ -59,9 +130,24 @@ function loadFailure(latest: TimedEvent): Finding {
   );
 }
 
-/** Problems after the newest load (or, with no load event, any): expiry notices and channel failures. */
-function afterLoad(events: TimedEvent[], since: number): Finding[] {
-  const later = events.filter((e) => e.time > since);
+/**
+ * The newest load event predates the binding: whatever it says (loaded or failed) was about the
+ * certificate configured before, so this one's load is neither confirmed nor refuted (issue 13).
+ */
+function unconfirmedLoad(latest: TimedEvent, start: BindingStart, certificateBound: boolean): Finding {
+  const { id, time } = latest.event;
+  const said = id === EVENT_CERTIFICATE_LOADED ? "certificate loaded" : LOAD_FAILURES[id]?.meaning;
+  const subject = certificateBound ? "the certificate bound now" : "the channel certificate configured now";
+  return finding(
+    "events",
+    "info",
+    `the newest OpsMgr Connector certificate event, ${id} at ${time} (${said}), is older than ${start.described}: it says nothing about ${subject}, so its load is unconfirmed`,
+    "Restart the Microsoft Monitoring Agent (Health Service) on the host, or re-run MOMCertImport once no other finding fails the certificate; then look for a new event 20053 in the Operations Manager log.",
+  );
+}
+
+/** Expiry notices and channel failures among `later` (the events after the newest load, or since the binding). */
+function afterLoad(later: TimedEvent[]): Finding[] {
   const out: Finding[] = [];
   const expiring = later.filter((e) => e.event.id === EVENT_CERTIFICATE_EXPIRING).at(-1);
   if (expiring) {
@@ -93,30 +179,39 @@ function afterLoad(events: TimedEvent[], since: number): Finding[] {
 }
 
 /**
- * events (seed "Import the certificate into Operations Manager", steps 9-10). Only the newest
- * certificate-load event counts: 20053 after a later-fixed 20066 is fine, 20066 after 20053 is an error.
+ * events (seed "Import the certificate into Operations Manager", steps 9-10; issue 13 "time matters").
+ * Only the newest certificate-load event counts: 20053 after a later-fixed 20066 is fine, 20066 after
+ * 20053 is an error. Only events not older than the binding (the bound certificate's notBefore, the
+ * registry key's last write) say anything about it: a newest load event older than that leaves the load
+ * unconfirmed (info, neither pass nor fail), and channel problems and expiry notices older than that were
+ * about the certificate before (ignored; if the channel still fails, the Health Service logs it again).
  * No load event at all is info only: event logs roll over, and a missing import is registry-serial's error.
  */
 export const eventsRule: HostRule = (context) => {
   const { input } = context;
   const events = chronological(input.events);
-  const latestLoad = newestLoad(events);
-  if (latestLoad && latestLoad.event.id !== EVENT_CERTIFICATE_LOADED) return [loadFailure(latestLoad)];
-  const out = afterLoad(events, latestLoad?.time ?? Number.NEGATIVE_INFINITY);
-  // A Kerberos host (no certificate configured, none required) logs no certificate load: nothing to confirm.
-  if (!latestLoad && !usesKerberos(context)) {
-    const seen =
-      input.events.length === 0
-        ? "no OpsMgr Connector events were reported"
-        : `none of the ${plural(input.events.length, "reported event")} is a certificate-load event (20053 or a load failure)`;
-    out.push(
-      finding(
-        "events",
-        "info",
-        `${seen}; the Operations Manager log may have rolled over, so the certificate load cannot be confirmed from events`,
-        "Nothing to fix. After the next MOMCertImport or HealthService restart, event 20053 confirms the load.",
-      ),
-    );
+  const position = newestLoadPosition(events);
+  const latestLoad = events[position];
+  const start = bindingStart(context, latestLoad);
+  const current = start ? events.filter((e) => e.time >= start.time) : events;
+  if (latestLoad && start && latestLoad.time < start.time) {
+    return [unconfirmedLoad(latestLoad, start, context.bound !== null), ...afterLoad(current)];
   }
-  return out;
+  if (latestLoad && latestLoad.event.id !== EVENT_CERTIFICATE_LOADED) return [loadFailure(latestLoad)];
+  if (latestLoad) return afterLoad(events.slice(position + 1));
+  // A Kerberos host (no certificate configured, none required) logs no certificate load: nothing to confirm.
+  if (usesKerberos(context)) return afterLoad(current);
+  const seen =
+    input.events.length === 0
+      ? "no OpsMgr Connector events were reported"
+      : `none of the ${plural(input.events.length, "reported event")} is a certificate-load event (20053 or a load failure)`;
+  return [
+    ...afterLoad(current),
+    finding(
+      "events",
+      "info",
+      `${seen}; the Operations Manager log may have rolled over, so the certificate load cannot be confirmed from events`,
+      "Nothing to fix. After the next MOMCertImport or HealthService restart, event 20053 confirms the load.",
+    ),
+  ];
 };

@@ -1,28 +1,40 @@
 import { type CertificateRule, finding } from "./context";
+import { providerKindByName } from "./key-providers";
+
+const SCHANNEL = "Microsoft RSA SChannel Cryptographic Provider";
 
 /**
- * Microsoft's CNG Key Storage Providers. SCOM needs a legacy CSP (seed "Certificate Requirements":
- * "Cryptography API Key Storage Provider (KSP) isn't supported"), so a provider named here fails even
- * when the collector could not classify it.
+ * csp-not-ksp (seed "Certificate Requirements": KSP isn't supported). The provider's name decides before
+ * the reported type (key-providers.ts): a KSP name fails even when the type is missing or says CSP, and a
+ * legacy CSP name with a reported KSP type is the collector's mistake, a warning about its data. Silent
+ * when neither says KSP (no private key, say, reports neither).
  */
-const KNOWN_KSPS = [
-  "microsoft software key storage provider",
-  "microsoft platform crypto provider",
-  "microsoft smart card key storage provider",
-  "microsoft passport key storage provider",
-];
-
-/** csp-not-ksp. Silent when the collector reported neither provider name nor type (no private key, say). */
-export const cspNotKspRule: CertificateRule = ({ facts }) => {
+export const cspNotKspRule: CertificateRule = ({ certificate, facts }) => {
   const provider = facts.keyProvider?.trim() ?? "";
-  const knownKsp = KNOWN_KSPS.includes(provider.toLowerCase());
-  if (facts.keyProviderType !== "KSP" && !knownKsp) return [];
+  const byName = providerKindByName(provider);
+  const reported = facts.keyProviderType ?? null;
+  if (byName === "CSP" && reported === "KSP") {
+    return [
+      finding(
+        "csp-not-ksp",
+        "warning",
+        `the collector reported keyProviderType KSP for "${provider}", which is a legacy CryptoAPI CSP; certfleet goes by the provider's name (a legacy CSP, as SCOM needs), so the collector's data is inconsistent, not the key`,
+        `Nothing to change on the certificate. Check how the collector classifies key providers: certutil -store my ${certificate.serialNumber} on the host shows the provider, "${provider}", a legacy CSP.`,
+      ),
+    ];
+  }
+  const isKsp = byName === "KSP" || (byName === null && reported === "KSP");
+  if (!isKsp) return [];
   const named = provider ? `"${provider}"` : "the key's provider";
+  const typeNote =
+    byName === "KSP" && reported !== "KSP"
+      ? ` (known by its name, whatever the collector's type: ${reported ?? "not reported"})`
+      : "";
   return [
     finding(
       "csp-not-ksp",
       "error",
-      `the private key is held by ${named}, a Key Storage Provider (CNG); SCOM supports only legacy CSPs such as "Microsoft RSA SChannel Cryptographic Provider"`,
+      `the private key is held by ${named}, a Key Storage Provider (CNG)${typeNote}; SCOM supports only legacy CSPs such as "${SCHANNEL}"`,
     ),
   ];
 };
@@ -109,10 +121,25 @@ const KEY_SPEC_NAMES: Readonly<Record<number, string>> = {
   2: "2 (AT_SIGNATURE, a signature-only key)",
 };
 
-/** keyspec (seed .inf: "KeySpec = 1 ; AT_KEYEXCHANGE"). Silent when the collector could not read it. */
-export const keySpecRule: CertificateRule = ({ facts }) => {
+/**
+ * keyspec (seed .inf: "KeySpec = 1 ; AT_KEYEXCHANGE"). Not reported (null or absent) is info (issue 13):
+ * nothing is known to be wrong, and the events rule shows 20069 if SCOM refused the key. Silent without a
+ * private key, where there is no KeySpec to read and the private-key rule already fails.
+ */
+export const keySpecRule: CertificateRule = ({ certificate, facts }) => {
   const spec = facts.keySpec;
-  if (spec === null || spec === undefined || spec === 1) return [];
+  if (spec === 1) return [];
+  if (spec === null || spec === undefined) {
+    if (!facts.hasPrivateKey) return [];
+    return [
+      finding(
+        "keyspec",
+        "info",
+        "the collector did not report the key's KeySpec, so certfleet cannot confirm it is 1 (AT_KEYEXCHANGE) as SCOM needs; SCOM logs event 20069 when it is not",
+        `Nothing to fix unless SCOM logged 20069. To check on the host: certutil -v -store my ${certificate.serialNumber} shows the key's KeySpec (1 = AT_KEYEXCHANGE).`,
+      ),
+    ];
+  }
   return [
     finding(
       "keyspec",

@@ -12,6 +12,8 @@ export interface Scenario {
   severity: Severity;
   /** Substrings the finding's message must contain: the concrete failing values. */
   contains: string[];
+  /** Rules whose info finding the broken state brings with it on a real host (info never changes status). */
+  alsoInfo?: RuleId[];
   build(fixture: Fixture): Promise<HostEvaluationInput>;
 }
 

@@ -33,6 +33,25 @@ export const CERTIFICATE_SCENARIOS: Scenario[] = [
     build: withLeaf({ subject: "CN=ms01", dnsNames: [] }),
   },
   {
+    // Issue 13: more than one CN and no DNS SAN names every CN.
+    name: "two CNs and no DNS SAN, one of them the host",
+    rule: "subject-fqdn",
+    severity: "warning",
+    contains: ['"web.contoso.com"', '"ms01.contoso.com"', "2 CNs"],
+    build: withLeaf({ subject: "CN=web.contoso.com, CN=ms01.contoso.com", dnsNames: [] }),
+  },
+  {
+    // Issue 13: a NetBIOS-only name on a workgroup host that is known by its FQDN.
+    name: "NetBIOS name on a workgroup host known by its FQDN",
+    rule: "subject-fqdn",
+    severity: "error",
+    contains: ['"ms01"', "NetBIOS", 'known by the FQDN "ms01.contoso.com"'],
+    build: async (fx) => {
+      const input = await withLeaf({ subject: "CN=ms01", dnsNames: [] })(fx);
+      return { ...input, host: { ...HOST, domainJoined: false, dnsHostName: "MS01" } };
+    },
+  },
+  {
     name: "neither CN nor DNS SAN",
     rule: "subject-fqdn",
     severity: "error",
@@ -103,6 +122,8 @@ export const CERTIFICATE_SCENARIOS: Scenario[] = [
     rule: "validity",
     severity: "error",
     contains: ["not valid until 2026-06-03"],
+    // The report's 20053 predates the notBefore, so it cannot be this certificate's load (issue 13).
+    alsoInfo: ["events"],
     build: withLeaf({ notBefore: daysFromNow(2) }),
   },
   {
@@ -134,6 +155,25 @@ export const CERTIFICATE_SCENARIOS: Scenario[] = [
     build: withFacts({ keyProvider: "Microsoft Platform Crypto Provider", keyProviderType: "CSP" }),
   },
   {
+    // Issue 13: "any name containing Key Storage Provider ... is a KSP even when the type is missing".
+    name: "KSP named, type not reported",
+    rule: "csp-not-ksp",
+    severity: "error",
+    contains: ['"Microsoft Software Key Storage Provider"', "not reported"],
+    build: withFacts({ keyProvider: "Microsoft Software Key Storage Provider", keyProviderType: null }),
+  },
+  {
+    // Issue 13: a known legacy CSP name wins over a contradicting type; a warning about the collector's data.
+    name: "legacy CSP named, reported as KSP",
+    rule: "csp-not-ksp",
+    severity: "warning",
+    contains: ['"Microsoft Enhanced Cryptographic Provider v1.0"', "collector"],
+    build: withFacts({
+      keyProvider: "Microsoft Enhanced Cryptographic Provider v1.0",
+      keyProviderType: "KSP",
+    }),
+  },
+  {
     name: "no private key",
     rule: "private-key",
     severity: "error",
@@ -160,6 +200,14 @@ export const CERTIFICATE_SCENARIOS: Scenario[] = [
     severity: "info",
     contains: ["not exportable", "non-domain-joined"],
     build: withFacts({ keyExportable: false }, { ...HOST, domainJoined: false }),
+  },
+  {
+    // Issue 13: "KeySpec not reported: info".
+    name: "KeySpec not reported",
+    rule: "keyspec",
+    severity: "info",
+    contains: ["did not report", "KeySpec", "20069"],
+    build: withFacts({ keySpec: null }),
   },
   {
     name: "KeySpec 2",

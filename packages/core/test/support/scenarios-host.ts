@@ -16,6 +16,17 @@ export const HOST_SCENARIOS: Scenario[] = [
     }),
   },
   {
+    // Issue 13: a DMZ gateway that cannot reach the CRL still holds a trusted chain (X509ChainStatusFlags).
+    name: "revocation could not be checked (CRL unreachable)",
+    rule: "chain",
+    severity: "warning",
+    contains: ["RevocationStatusUnknown", "OfflineRevocation", "revoked"],
+    build: withFacts({
+      hostChainValid: false,
+      hostChainStatus: ["RevocationStatusUnknown", "OfflineRevocation"],
+    }),
+  },
+  {
     name: "certificate does not chain to the configured trust anchor (whatever the host says)",
     rule: "chain",
     severity: "error",
@@ -149,11 +160,15 @@ export const HOST_SCENARIOS: Scenario[] = [
     build: withLeaf({ templateV2: null }),
   },
   {
-    name: "validity longer than half the issuing CA's remaining life",
+    name: "validity longer than half the issuing CA's life",
     rule: "lifetime",
     severity: "info",
-    contains: ["valid for 1826 days", "2922 days", '"CN=Contoso Issuing CA 1, O=Contoso" expires 2034-01-01'],
-    build: withLeaf({ notAfter: new Date("2031-01-01T00:00:00Z") }),
+    contains: [
+      "valid for 2557 days",
+      '"CN=Contoso Issuing CA 1, O=Contoso" (4383 days, 2022-01-01 to 2034-01-01)',
+      "here 2191 days",
+    ],
+    build: withLeaf({ notAfter: new Date("2033-01-01T00:00:00Z") }),
   },
   {
     name: "same certificate bound on other hosts",

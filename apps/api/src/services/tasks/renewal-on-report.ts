@@ -1,5 +1,10 @@
 import type { ConnectorEvent, Finding, TaskStatus } from "@certfleet/contracts";
-import { DEFAULT_RENEWAL_POLICY, decideRenewalTask, type TaskDecision } from "@certfleet/core";
+import {
+  DEFAULT_RENEWAL_POLICY,
+  decideRenewalTask,
+  type HostRenewalState,
+  type TaskDecision,
+} from "@certfleet/core";
 import type { Prisma } from "@certfleet/db";
 import { recordAudit } from "../audit";
 import { dueDaysFrom, RENEWAL_DUE_DAYS_KEY } from "../settings";
@@ -9,6 +14,9 @@ type Tx = Prisma.TransactionClient;
 export interface ReportedRenewalState {
   boundSha256: string | null;
   boundNotAfter: Date | null;
+  boundNotBefore: Date | null;
+  /** When the collector read the host: the binding's first sighting if this report is the first to show it. */
+  collectedAt: Date;
   findings: Finding[];
   events: ConnectorEvent[];
   /** The collector token whose report drives the change; null for demo and seeded reports. */
@@ -32,6 +40,9 @@ interface LatestTaskRow {
   resolvedCertificateSha256: string | null;
   version: number | null;
   dueDays: unknown;
+  /** The host's current binding (the serial history's newest row; ingest wrote it for this report). */
+  bindingSha256: string | null;
+  bindingFirstSeenAt: Date | null;
 }
 
 /** A host's newest task as decideRenewalTask reads it, with the version an automatic change must match. */
@@ -55,6 +66,24 @@ const toLatest = (row: LatestTaskRow | undefined): LatestTask | null =>
     : null;
 
 /**
+ * What decideRenewalTask reads: the report's state plus when the binding was first seen. The serial
+ * history (HostBinding) says when the first report showing this certificate bound was collected; with no
+ * such row for this certificate (a new host, or the history just opened one), this report is the first.
+ */
+function renewalStateOf(state: ReportedRenewalState, row: LatestTaskRow | undefined): HostRenewalState {
+  const seenBefore =
+    state.boundSha256 !== null && row?.bindingSha256 === state.boundSha256 ? row.bindingFirstSeenAt : null;
+  return {
+    boundSha256: state.boundSha256,
+    boundNotAfter: state.boundNotAfter,
+    boundNotBefore: state.boundNotBefore,
+    boundFirstSeenAt: seenBefore ?? state.collectedAt,
+    findings: state.findings,
+    events: state.events,
+  };
+}
+
+/**
  * Keeps each host's renewal task in step with its newest report (inside the ingest transaction, under the
  * host's lock): creates one when renewal is needed, closes it when the new certificate is verified,
  * reopens it when the host regresses. The decision is @certfleet/core's; this only reads and writes: one
@@ -76,11 +105,13 @@ export async function applyRenewalDecisions(
   const creates: { hostId: number; state: ReportedRenewalState; decision: CreateDecision }[] = [];
   const changed: { hostId: number; taskId: number }[] = [];
   for (const { hostId, state } of hosts) {
-    const latest = toLatest(byHost.get(hostId));
-    let decision = decideRenewalTask(latest, state, now, policy ?? DEFAULT_RENEWAL_POLICY);
+    const row = byHost.get(hostId);
+    const latest = toLatest(row);
+    const host = renewalStateOf(state, row);
+    let decision = decideRenewalTask(latest, host, now, policy ?? DEFAULT_RENEWAL_POLICY);
     if (decision.kind === "create" && policy === null) {
       policy = { dueDaysBeforeExpiry: await dueDaysSetting(tx) };
-      decision = decideRenewalTask(latest, state, now, policy);
+      decision = decideRenewalTask(latest, host, now, policy);
     }
     if (decision.kind === "none") continue;
     if (decision.kind === "create") creates.push({ hostId, state, decision });
@@ -102,7 +133,8 @@ export async function applyRenewalDecisions(
 }
 
 /**
- * Each host's newest task, with the admin's due-date setting (a primary-key lookup) alongside. With
+ * Each host's newest task and current binding, with the admin's due-date setting (a primary-key lookup)
+ * alongside. With
  * `hold` (a re-read after a version mismatch) the tasks are locked until commit, so the second
  * attempt cannot lose again; new tasks are only ever created under the host's lock, which we hold.
  */
@@ -110,11 +142,16 @@ async function latestTasks(tx: Tx, hostIds: number[], hold = false): Promise<Lat
   const read = () => tx.$queryRaw<LatestTaskRow[]>`
     SELECT h."hostId", t."id", t."status"::text AS "status", t."certificateSha256",
            t."resolvedCertificateSha256", t."version",
-           (SELECT "value" FROM "Setting" WHERE "key" = ${RENEWAL_DUE_DAYS_KEY}) AS "dueDays"
+           (SELECT "value" FROM "Setting" WHERE "key" = ${RENEWAL_DUE_DAYS_KEY}) AS "dueDays",
+           b."certificateSha256" AS "bindingSha256", b."firstSeenAt" AS "bindingFirstSeenAt"
       FROM unnest(${hostIds}::int[]) AS h("hostId")
       LEFT JOIN LATERAL (
         SELECT * FROM "RenewalTask" WHERE "hostId" = h."hostId" ORDER BY "id" DESC LIMIT 1
-      ) AS t ON true`;
+      ) AS t ON true
+      LEFT JOIN LATERAL (
+        SELECT "certificateSha256", "firstSeenAt" FROM "HostBinding"
+         WHERE "hostId" = h."hostId" ORDER BY "firstSeenAt" DESC, "id" DESC LIMIT 1
+      ) AS b ON true`;
   const rows = await read();
   if (!hold) return rows;
   const ids = rows.flatMap((row) => (row.id === null ? [] : [row.id]));
@@ -159,7 +196,7 @@ async function decideAgain(
 ): Promise<number | null> {
   const [row] = await latestTasks(tx, [hostId], true);
   const current = toLatest(row);
-  const again = decideRenewalTask(current, state, now, policy);
+  const again = decideRenewalTask(current, renewalStateOf(state, row), now, policy);
   if (again.kind === "none") return null;
   if (again.kind === "create") {
     const [created] = await createTasks(tx, [{ hostId, state, decision: again }], now, policy, false);
@@ -265,7 +302,7 @@ async function write(
         status: "done",
         version: latest.version + 1,
         resolvedCertificateSha256: decision.resolvedCertificateSha256,
-        why: "A report shows the new certificate bound, passing every error rule, with event 20053 after the import.",
+        why: "A report shows the new certificate bound and passing every error rule; its newest certificate-load event is a 20053 newer than the certificate's notBefore and than the first report that showed it bound, and no channel-problem event is newer than that 20053.",
         ...attribution(state),
       },
     });

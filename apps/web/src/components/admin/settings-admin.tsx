@@ -3,6 +3,7 @@
 import type { Settings, SettingsUpdate } from "@certfleet/contracts";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
+import { CertReqSettingsCard } from "@/components/admin/certreq-settings-form";
 import { describedBy, Field, MutationError } from "@/components/ui/form-bits";
 import { PageHeader } from "@/components/ui/page-header";
 import { QueryStates } from "@/components/ui/query-state";
@@ -25,6 +26,7 @@ export function SettingsAdmin() {
       <QueryStates query={query} what="the settings" lines={3}>
         {(data) => <RenewalSettingsForm settings={data} />}
       </QueryStates>
+      <CertReqSettingsCard />
       <ManagementGroupsAdmin />
     </div>
   );

@@ -13,6 +13,7 @@ export function TaskChecklist({ task, canDownload }: { task: TaskDetail; canDown
           </a>
         ) : null}
       </div>
+      <CertReqTemplateNote template={task.certReqTemplate} />
       <ol className="checklist">
         {task.checklist.map((step) => (
           <li key={step.id} className="checklist-step" data-step={step.id}>
@@ -33,5 +34,20 @@ export function TaskChecklist({ task, canDownload }: { task: TaskDetail; canDown
         ))}
       </ol>
     </section>
+  );
+}
+
+/** Which template the .inf requests and why; with none, a warning that someone must set it first. */
+function CertReqTemplateNote({ template }: { template: TaskDetail["certReqTemplate"] }) {
+  if (template.name === null)
+    return (
+      <p className="notice" data-testid="certreq-template" role="note">
+        The CertReq .inf names no certificate template: {template.explanation}.
+      </p>
+    );
+  return (
+    <p className="small muted" data-testid="certreq-template">
+      The .inf requests template “{template.name}”: {template.explanation}.
+    </p>
   );
 }
