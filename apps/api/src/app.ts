@@ -12,6 +12,7 @@ import signInFailures from "./plugins/sign-in-failures";
 import stream from "./plugins/stream";
 import auditRoutes from "./routes/audit";
 import authRoutes from "./routes/auth";
+import certificateAuthRoutes from "./routes/certificate-auth";
 import certificateRoutes from "./routes/certificates";
 import complianceRoutes from "./routes/compliance";
 import exportRoutes from "./routes/exports";
@@ -101,6 +102,7 @@ export async function buildApp(
   await app.register(reportRoutes);
   await app.register(hostRoutes);
   await app.register(certificateRoutes);
+  await app.register(certificateAuthRoutes);
   await app.register(ruleRoutes);
   await app.register(authRoutes);
   await app.register(oidcRoutes);

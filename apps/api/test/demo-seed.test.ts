@@ -50,18 +50,37 @@ describe("seedDemoEstate", () => {
     expect(lines.at(-1)).toMatch(/demo estate loaded: .* in \d+\.\d s/);
   });
 
-  it("has every role in three management groups", async () => {
+  it("has every role in four management groups", async () => {
     expect(await countBy(`SELECT role::text AS key, count(*)::int AS n FROM "Host" GROUP BY role`)).toEqual({
-      ManagementServer: 8,
+      ManagementServer: 9,
       Gateway: 6,
       Agent: AGENTS,
     });
     const groups = await countBy(`
       SELECT mg.name AS key, count(*)::int AS n FROM "Host" h JOIN "ManagementGroup" mg ON mg.id = h."managementGroupId"
       GROUP BY mg.name`);
-    expect(Object.keys(groups).sort()).toEqual(["MG-DEV", "MG-EU", "MG-PROD"]);
-    expect(Object.values(groups).reduce((a, b) => a + b, 0)).toBe(8 + 6 + AGENTS);
+    expect(Object.keys(groups).sort()).toEqual(["MG-BRANCH", "MG-DEV", "MG-EU", "MG-PROD"]);
+    expect(Object.values(groups).reduce((a, b) => a + b, 0)).toBe(9 + 6 + AGENTS);
     expect(groups["MG-PROD"]).toBeGreaterThan(groups["MG-EU"] ?? 0);
+  });
+
+  it("stores MG-BRANCH's setting first, so its domain agents show as 'uses Kerberos' from their first report", async () => {
+    // Issue 13: a domain agent using Kerberos must not show as an error.
+    const kerberos = await t.db.host.findMany({
+      where: { usesKerberos: true },
+      select: {
+        role: true,
+        status: true,
+        managementGroup: { select: { name: true, certificateAuthRequired: true } },
+      },
+    });
+    expect(kerberos.length).toBeGreaterThan(0);
+    for (const host of kerberos)
+      expect(host).toEqual({
+        role: "Agent",
+        status: "ok",
+        managementGroup: { name: "MG-BRANCH", certificateAuthRequired: false },
+      });
   });
 
   it("has hosts failing every SCOM rule", async () => {
@@ -75,7 +94,7 @@ describe("seedDemoEstate", () => {
     const statuses = await countBy(
       `SELECT coalesce(status::text, 'none') AS key, count(*)::int AS n FROM "Host" GROUP BY 1`,
     );
-    expect((statuses.ok ?? 0) / (8 + 6 + AGENTS)).toBeGreaterThan(0.75);
+    expect((statuses.ok ?? 0) / (9 + 6 + AGENTS)).toBeGreaterThan(0.75);
     expect(statuses.error).toBeGreaterThan(0);
     expect(statuses.warning).toBeGreaterThan(0);
     const hosts = await t.db.host.findMany({

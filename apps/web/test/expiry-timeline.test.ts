@@ -10,6 +10,8 @@ const item = (id: number, daysLeft: number | null, role: HostListItem["role"] = 
   status: "ok",
   reporting: "reporting",
   expected: false,
+  certificateAuthRequired: true,
+  usesKerberos: false,
   lastReportAt: null,
   expiry: "later",
   boundCertificate:

@@ -20,6 +20,8 @@ function host(id: number, overrides: Partial<HostListItem> = {}): HostListItem {
     status: "ok",
     reporting: "reporting",
     expected: false,
+    certificateAuthRequired: true,
+    usesKerberos: false,
     lastReportAt: "2026-11-24T10:00:00.000Z",
     expiry: "later",
     boundCertificate: null,

@@ -1,4 +1,5 @@
 import { type Static, Type } from "typebox";
+import { AUTHENTICATION_FILTER_VALUES, CertificateAuthenticationSchema } from "./certificate-auth";
 import { HostRoleSchema, KeyProviderTypeSchema } from "./report";
 import { FindingSchema, HostStatusSchema, SeveritySchema } from "./results";
 import { commaList, Nullable } from "./schema-helpers";
@@ -45,6 +46,12 @@ export const HostFilterSchema = Type.Object(
       }),
     ),
     reporting: Type.Optional(commaList(["reporting", "silent", "never"], "Comma-separated reporting states")),
+    authentication: Type.Optional(
+      commaList(
+        [...AUTHENTICATION_FILTER_VALUES],
+        "kerberos: hosts whose newest report shows Kerberos (no certificate required, none configured); certificate: the others",
+      ),
+    ),
     q: Type.Optional(
       Type.String({ minLength: 1, maxLength: 253, description: "Case-insensitive substring of the FQDN" }),
     ),
@@ -86,6 +93,10 @@ export const HostListItemSchema = Type.Object({
   reporting: ReportingStateSchema,
   expected: Type.Boolean(),
   lastReportAt: Nullable(Type.String({ format: "date-time" })),
+  /** Certificate authentication required, decided now (core certificateAuthRequirement). */
+  certificateAuthRequired: Type.Boolean(),
+  /** The newest report shows Kerberos (no certificate required, none configured). */
+  usesKerberos: Type.Boolean(),
   expiry: ExpiryFilterSchema,
   boundCertificate: Nullable(BoundCertificateSummarySchema),
   findingCounts: Type.Object({ error: Type.Integer(), warning: Type.Integer(), info: Type.Integer() }),
@@ -123,6 +134,8 @@ export const SummarySchema = Type.Object({
   byManagementGroup: Type.Array(CountSchema),
   expiry: Type.Array(CountSchema),
   reporting: Type.Array(CountSchema),
+  /** Hosts that use Kerberos (no channel certificate required or configured), counted apart. */
+  usesKerberos: CountSchema,
   topFailingRules: Type.Array(Type.Object({ ...CountSchema.properties, title: Type.String() })),
 });
 export type Summary = Static<typeof SummarySchema>;
@@ -171,6 +184,7 @@ export const HostDetailSchema = Type.Object({
     reporting: ReportingStateSchema,
     lastReportAt: Nullable(Type.String({ format: "date-time" })),
     lastReceivedAt: Nullable(Type.String({ format: "date-time" })),
+    certificateAuthentication: CertificateAuthenticationSchema,
   }),
   findings: Type.Array(FindingSchema),
   registry: Type.Object({

@@ -1,5 +1,6 @@
 export * from "./audit";
 export * from "./auth";
+export * from "./certificate-auth";
 export * from "./certreq-settings";
 export * from "./compliance";
 export * from "./estate";

@@ -1,6 +1,7 @@
 import { findBoundCertificate } from "./binding";
 import { CERTIFICATE_RULES, HOST_RULES } from "./rules";
 import type { RuleContext } from "./rules/context";
+import { usesKerberos } from "./rules/kerberos";
 import {
   type Finding,
   type HostEvaluation,
@@ -43,7 +44,8 @@ export function statusOf(findings: readonly Finding[]): HostStatus {
 
 /**
  * Evaluates one host report against the SCOM rules. Certificate rules run on the bound certificate only;
- * with nothing bound, only registry-serial (an error) and events apply. Pure: time is input.collectedAt.
+ * with nothing bound, only registry-serial (an error, or info for a host using Kerberos) and events
+ * apply. Pure: time is input.collectedAt.
  */
 export function evaluateHost(input: HostEvaluationInput): HostEvaluation {
   const bound = findBoundCertificate(input.registry, input.certificates);
@@ -59,5 +61,5 @@ export function evaluateHost(input: HostEvaluationInput): HostEvaluation {
     findings.push(...CERTIFICATE_RULES.flatMap((rule) => rule(certificateContext)));
   }
   const sorted = sortFindings(findings);
-  return { bound, status: statusOf(sorted), findings: sorted };
+  return { bound, status: statusOf(sorted), findings: sorted, usesKerberos: usesKerberos(context) };
 }

@@ -7,6 +7,15 @@ export {
   type PrivateKeyMaterial,
   parseCertificate,
 } from "./certificate";
+export {
+  CERTIFICATE_AUTH_REASONS,
+  type CertificateAuthDecision,
+  type CertificateAuthFacts,
+  type CertificateAuthReason,
+  certificateAuthRequirement,
+  DEFAULT_CERTIFICATE_AUTH_REQUIRED,
+  requiresCertificateAuthentication,
+} from "./certificate-authentication";
 export { type ChainVerdict, verifyChain } from "./chain-verify";
 export { canonicalJson, compareCodePoints } from "./compliance/canonical";
 export {

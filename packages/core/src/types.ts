@@ -94,6 +94,12 @@ export interface HostIdentity {
   domainJoined: boolean;
   /** The computer's own DNS host name when the report carries it (contract 1.1). */
   dnsHostName?: string | null;
+  /**
+   * Whether SCOM needs a channel certificate on this host (certificateAuthRequirement decides it from
+   * role, domain membership and the admin's settings). Absent: required. When false, a host with no
+   * certificate configured authenticates with Kerberos and an absent registry serial is only info.
+   */
+  certificateAuthRequired?: boolean;
 }
 
 /** A certificate with its DER: what a signature check needs on top of the parse. */
@@ -163,4 +169,6 @@ export interface HostEvaluation {
   bound: BoundCertificate | null;
   status: HostStatus;
   findings: Finding[];
+  /** Needs no certificate and has none configured: authenticates with Kerberos (counted apart). */
+  usesKerberos: boolean;
 }

@@ -76,6 +76,11 @@ export function planHost(
     caInStore: false,
   };
   applyScenario(attributes.scenario, host, draft, context);
+  if (draft.noCertificate) {
+    // A Kerberos host: nothing issued, nothing bound, no OpsMgr Connector certificate event.
+    plan.reports.push({ collectedAt, store: [], registry: null, hash: null, events: [] });
+    return plan;
+  }
   plan.reports.push(...planHistory(host, attributes, draft.certificate, context));
 
   const bound = bindTo ?? context.book.add(draft.certificate, { signByte: draft.signByte });

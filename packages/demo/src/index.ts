@@ -5,4 +5,4 @@ export { DEMO_TEMPLATE, DEMO_TEMPLATE_NAME } from "./issue";
 export { DEFAULT_AGENTS, type DemoEstateOptions, planDemoEstate } from "./plan";
 export type { CertificateSpec, EstatePlan, HostPlan, InventoryHost, ReportPlan } from "./plan-types";
 export { SCENARIO_IDS, SCENARIOS, type ScenarioId } from "./scenarios";
-export { MANAGEMENT_GROUPS } from "./topology";
+export { MANAGEMENT_GROUPS, managementGroupSettings } from "./topology";

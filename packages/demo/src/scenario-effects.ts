@@ -32,6 +32,8 @@ export interface Draft {
   /** A renewed certificate auto-enrollment put in the store, never imported. */
   renewed: boolean;
   caInStore: boolean;
+  /** No channel certificate at all: nothing in the store, no registry value, no load event (Kerberos). */
+  noCertificate?: boolean;
 }
 
 /** The scenario's one deliberate fault (and what a real host in that state would also show). */
@@ -182,6 +184,10 @@ export function applyScenario(
       draft.caInStore = true;
       return;
     }
+    case "uses-kerberos":
+      // A domain agent whose management server trusts its domain: Kerberos, no certificate configured.
+      draft.noCertificate = true;
+      return;
     case "cloned":
       // Bound to another host's certificate (bindTo); SCOM on the clone sees a subject that is not its own.
       draft.load = 20052;

@@ -5,7 +5,7 @@
  */
 import type { RuleId } from "@certfleet/core";
 import type { Random } from "./random";
-import type { DemoHost } from "./topology";
+import { type DemoHost, usesKerberos } from "./topology";
 
 export const SCENARIO_IDS = [
   "healthy",
@@ -39,6 +39,7 @@ export const SCENARIO_IDS = [
   "load-unconfirmed",
   "long-lifetime",
   "cloned",
+  "uses-kerberos",
 ] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
@@ -86,6 +87,8 @@ export const SCENARIOS: Readonly<Record<Exclude<ScenarioId, "healthy">, Scenario
   "load-unconfirmed": { rule: "events", perThousand: 1, min: 2 },
   "long-lifetime": { rule: "lifetime", perThousand: 1, min: 2 },
   cloned: { rule: "duplicate", perThousand: 0.5, min: 1 },
+  // Not drawn: every agent of a group that needs no certificate (MG-BRANCH) has it (assignScenarios).
+  "uses-kerberos": { rule: "registry-serial", perThousand: 0, min: 0, eligible: () => false },
 };
 
 /** Management Servers and Gateways are few and named: their state is chosen, not drawn. */
@@ -108,6 +111,7 @@ export function assignScenarios(hosts: readonly DemoHost[], random: Random): Map
   const assigned = new Map<string, ScenarioId>();
   for (const host of hosts) {
     if (host.role !== "Agent") assigned.set(host.fqdn, SERVER_SCENARIOS[host.fqdn] ?? "healthy");
+    else if (usesKerberos(host)) assigned.set(host.fqdn, "uses-kerberos");
   }
   const agents = hosts.filter((host) => host.role === "Agent");
   const order = (Object.keys(SCENARIOS) as (keyof typeof SCENARIOS)[]).sort(

@@ -22,6 +22,11 @@ interface GroupLayout {
   servers: string[];
   gateways: string[];
   agentPrefixes: string[];
+  /**
+   * The group's "certificate authentication required" setting (issue 13); absent: not set. MG-BRANCH
+   * says false: its agents sit in a domain its management server trusts and authenticate with Kerberos.
+   */
+  certificateAuthRequired?: boolean;
 }
 
 export const MANAGEMENT_GROUPS: readonly GroupLayout[] = [
@@ -43,13 +48,38 @@ export const MANAGEMENT_GROUPS: readonly GroupLayout[] = [
   },
   {
     name: "MG-DEV",
-    share: 0.15,
+    share: 0.13,
     domain: "dev.contoso.com",
     servers: ["ms07", "ms08"],
     gateways: ["gw06"],
     agentPrefixes: ["dev-sql", "dev-web", "build", "test"],
   },
+  {
+    // Branch offices in a domain with a two-way trust, no gateway: SCOM needs no certificate there (the
+    // seed's first paragraph), so the group's setting says so and its agents use Kerberos.
+    name: "MG-BRANCH",
+    share: 0.02,
+    domain: "branch.contoso.com",
+    servers: ["ms09"],
+    gateways: [],
+    agentPrefixes: ["branch-file", "branch-pos"],
+    certificateAuthRequired: false,
+  },
 ];
+
+/** The demo's management-group settings, for the seed to store before the first report is evaluated. */
+export function managementGroupSettings(): { name: string; certificateAuthRequired: boolean | null }[] {
+  return MANAGEMENT_GROUPS.map((group) => ({
+    name: group.name,
+    certificateAuthRequired: group.certificateAuthRequired ?? null,
+  }));
+}
+
+/** Agents of a group whose setting says no certificate is needed: they authenticate with Kerberos. */
+export const usesKerberos = (host: DemoHost): boolean =>
+  host.role === "Agent" &&
+  host.domainJoined &&
+  MANAGEMENT_GROUPS.find((group) => group.name === host.managementGroup)?.certificateAuthRequired === false;
 
 const DMZ_DOMAIN = "dmz.contoso.com";
 const DMZ_PREFIXES = ["web-dmz", "ftp-dmz", "proxy-dmz", "smtp-dmz"];
@@ -95,7 +125,8 @@ export function planTopology(agentCount: number, random: Random): DemoHost[] {
     const count = last ? agentCount - assigned : Math.round(agentCount * group.share);
     assigned += count;
     for (let i = 0; i < count; i++) {
-      const dmz = random.chance(DMZ_SHARE);
+      // No gateway, no DMZ agents (a group without one draws nothing, so the others' draws stay as they were).
+      const dmz = group.gateways.length > 0 && random.chance(DMZ_SHARE);
       hosts.push(
         dmz
           ? {

@@ -5,12 +5,20 @@
  */
 import type { Report } from "@certfleet/contracts";
 import {
+  certificateAuthRequirement,
   evaluateHost,
   findBoundCertificate,
   type HostEvaluation,
   type ParsedCertificate,
   parseCertificate,
+  primaryManagementGroup,
 } from "@certfleet/core";
+import { managementGroupSettings } from "../src/index";
+
+/** The group settings the demo seed stores before ingesting (MG-BRANCH: no certificate required). */
+const GROUP_SETTINGS = new Map(
+  managementGroupSettings().map((group) => [group.name, group.certificateAuthRequired]),
+);
 
 export function evaluateEstate(reports: Report[]): Map<string, HostEvaluation> {
   const parsed = new Map<string, ParsedCertificate>();
@@ -24,8 +32,14 @@ export function evaluateEstate(reports: Report[]): Map<string, HostEvaluation> {
     });
     const sha = findBoundCertificate(report.registry, evidence)?.evidence.certificate.sha256;
     const others = [...boundOn].filter(([fqdn, bound]) => bound === sha && fqdn !== report.host.fqdn);
+    const group = primaryManagementGroup(report.host)?.name;
+    const authentication = certificateAuthRequirement({
+      role: report.host.role,
+      domainJoined: report.host.domainJoined,
+      groupSetting: group ? (GROUP_SETTINGS.get(group) ?? null) : null,
+    });
     const evaluation = evaluateHost({
-      host: report.host,
+      host: { ...report.host, certificateAuthRequired: authentication.required },
       registry: report.registry,
       certificates: evidence,
       events: report.events,

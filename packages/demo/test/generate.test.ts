@@ -60,6 +60,26 @@ describe("generateDemoEstate", () => {
     }
   });
 
+  it("shows domain agents of a group that needs no certificate as 'uses Kerberos' (info), not errors", () => {
+    // Issue 13 / the seed's first paragraph: certificates only where Kerberos cannot work. MG-BRANCH's
+    // setting says its domain agents authenticate with Kerberos; they report no serial and no certificate.
+    const evaluations = evaluateEstate(estate.reports);
+    const kerberos = estate.plan.hosts.filter((host) => host.scenario === "uses-kerberos");
+    expect(kerberos.length).toBeGreaterThan(0);
+    for (const host of kerberos) {
+      expect(host).toMatchObject({ managementGroup: "MG-BRANCH", role: "Agent", domainJoined: true });
+      const evaluation = evaluations.get(host.fqdn);
+      expect(evaluation?.usesKerberos, host.fqdn).toBe(true);
+      expect(evaluation?.status, host.fqdn).toBe("ok");
+      expect(evaluation?.findings.find((f) => f.ruleId === "registry-serial")).toMatchObject({
+        severity: "info",
+        message: expect.stringMatching(/^uses Kerberos/),
+      });
+    }
+    // The group's management server has its certificate and is judged as ever.
+    expect(evaluations.get("ms09.contoso.com")?.usesKerberos).toBe(false);
+  });
+
   // Issue 13, "time matters": MOMCertImport re-ran after the newest 20053 (the contract 1.1 report says
   // when the Machine Settings key was written) and the Health Service was not restarted since.
   it("shows hosts whose certificate load is unconfirmed: an info naming the 20053 and the last write", () => {

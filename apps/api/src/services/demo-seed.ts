@@ -7,7 +7,13 @@
 import type { Report } from "@certfleet/contracts";
 import type { EvaluationSettings } from "@certfleet/core";
 import type { Database, Prisma } from "@certfleet/db";
-import { DEMO_TEMPLATE, DEMO_TEMPLATE_NAME, generateDemoEstate, loadOrCreateDemoCa } from "@certfleet/demo";
+import {
+  DEMO_TEMPLATE,
+  DEMO_TEMPLATE_NAME,
+  generateDemoEstate,
+  loadOrCreateDemoCa,
+  managementGroupSettings,
+} from "@certfleet/demo";
 import type { Config } from "../config";
 import { CERTREQ_TEMPLATES_KEY } from "./certreq-settings";
 import { ensureDemoAccounts } from "./demo-accounts";
@@ -96,6 +102,15 @@ async function load(
   // Groups first, so the first reports (several in flight) do not all start by creating them.
   const groups = [...new Set(estate.inventory.map((host) => host.managementGroup))];
   await db.managementGroup.createMany({ data: groups.map((name) => ({ name })), skipDuplicates: true });
+  // Before the reports: a group that needs no certificate (MG-BRANCH) must be known as such when its
+  // agents' first reports are evaluated, or they would all start as errors until their next report.
+  for (const group of managementGroupSettings()) {
+    if (group.certificateAuthRequired === null) continue;
+    await db.managementGroup.updateMany({
+      where: { name: group.name },
+      data: { certificateAuthRequired: group.certificateAuthRequired },
+    });
+  }
   const created = await ingestAll(
     db,
     estate.reports,

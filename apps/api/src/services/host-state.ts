@@ -44,13 +44,21 @@ export interface KnownHost {
   id: number;
   lastReportAt: Date | null;
   status: HostEvaluation["status"] | null;
+  /** The per-host "certificate authentication required" setting (null: not set). */
+  certificateAuthSetting: boolean | null;
 }
 
 /** The hosts among `fqdns` that exist, read under their locks (so `lastReportAt` is current). */
 export async function readHosts(tx: Tx, fqdns: string[]): Promise<Map<string, KnownHost>> {
   const rows = await tx.$queryRaw<
-    { id: number; fqdn: string; lastReportAt: Date | null; status: KnownHost["status"] }[]
-  >`SELECT "id", "fqdn", "lastReportAt", "status"::text AS "status" FROM "Host"
+    {
+      id: number;
+      fqdn: string;
+      lastReportAt: Date | null;
+      status: KnownHost["status"];
+      certificateAuthSetting: boolean | null;
+    }[]
+  >`SELECT "id", "fqdn", "lastReportAt", "status"::text AS "status", "certificateAuthSetting" FROM "Host"
     WHERE "fqdn" = ANY(${fqdns}::text[])`;
   return new Map(rows.map(({ fqdn, ...host }) => [fqdn, host]));
 }
@@ -62,6 +70,8 @@ export interface BatchState {
   stored: Set<string>;
   /** Group name → id, the missing groups created. */
   groupIds: Map<string, number>;
+  /** Group name → its "certificate authentication required" setting (null: not set). */
+  groupCertificateAuth: Map<string, boolean | null>;
   /** FQDNs of the hosts bound to each certificate (for the duplicate rule), at most `boundLimit` each. */
   bound: Map<string, string[]>;
 }
@@ -86,7 +96,7 @@ export async function readBatchState(
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb) AS i("fqdn" text, "collectedAt" timestamp(3))
     ), hosts AS (
-      SELECT "id", "fqdn", "lastReportAt", "status"::text AS "status" FROM "Host"
+      SELECT "id", "fqdn", "lastReportAt", "status"::text AS "status", "certificateAuthSetting" FROM "Host"
       WHERE "fqdn" IN (SELECT "fqdn" FROM input)
     ), stored AS (
       SELECT h."fqdn", r."collectedAt" FROM input i
@@ -96,10 +106,11 @@ export async function readBatchState(
       SELECT DISTINCT unnest(${groups}::text[]) AS "name"
     ), created_groups AS (
       INSERT INTO "ManagementGroup" ("name") SELECT "name" FROM group_names ON CONFLICT ("name") DO NOTHING
-      RETURNING "id", "name"
+      RETURNING "id", "name", "certificateAuthRequired"
     ), all_groups AS (
-      SELECT "id", "name" FROM created_groups
-      UNION ALL SELECT g."id", g."name" FROM "ManagementGroup" g JOIN group_names USING ("name")
+      SELECT "id", "name", "certificateAuthRequired" FROM created_groups
+      UNION ALL SELECT g."id", g."name", g."certificateAuthRequired" FROM "ManagementGroup" g
+      JOIN group_names USING ("name")
     ), bound AS (
       SELECT s."sha256", b."fqdn" FROM unnest(${[...new Set(boundSha256s)]}::text[]) AS s("sha256")
       CROSS JOIN LATERAL (
@@ -115,29 +126,46 @@ export async function readBatchState(
   const utc = (text: string | null) => (text === null ? null : new Date(`${text}Z`));
   const hosts = new Map(
     (
-      row.hosts as { id: number; fqdn: string; lastReportAt: string | null; status: KnownHost["status"] }[]
-    ).map((host) => [host.fqdn, { id: host.id, lastReportAt: utc(host.lastReportAt), status: host.status }]),
+      row.hosts as {
+        id: number;
+        fqdn: string;
+        lastReportAt: string | null;
+        status: KnownHost["status"];
+        certificateAuthSetting: boolean | null;
+      }[]
+    ).map((host) => [
+      host.fqdn,
+      {
+        id: host.id,
+        lastReportAt: utc(host.lastReportAt),
+        status: host.status,
+        certificateAuthSetting: host.certificateAuthSetting,
+      },
+    ]),
   );
   const stored = new Set(
     (row.stored as { fqdn: string; collectedAt: string }[]).map((report) =>
       reportKey(report.fqdn, utc(report.collectedAt) as Date),
     ),
   );
-  const groupIds = new Map(
-    (row.groups as { id: number; name: string }[]).map((group) => [group.name, group.id]),
-  );
+  const groupRows = row.groups as { id: number; name: string; certificateAuthRequired: boolean | null }[];
+  const groupIds = new Map(groupRows.map((group) => [group.name, group.id]));
+  const groupCertificateAuth = new Map(groupRows.map((group) => [group.name, group.certificateAuthRequired]));
   const missing = groups.filter((name) => !groupIds.has(name));
   if (missing.length) {
     // Created by a transaction that committed after that statement's snapshot: a new statement sees it.
-    const late = await tx.$queryRaw<{ id: number; name: string }[]>`
-      SELECT "id", "name" FROM "ManagementGroup" WHERE "name" = ANY(${missing}::text[])`;
-    for (const group of late) groupIds.set(group.name, group.id);
+    const late = await tx.$queryRaw<{ id: number; name: string; certificateAuthRequired: boolean | null }[]>`
+      SELECT "id", "name", "certificateAuthRequired" FROM "ManagementGroup" WHERE "name" = ANY(${missing}::text[])`;
+    for (const group of late) {
+      groupIds.set(group.name, group.id);
+      groupCertificateAuth.set(group.name, group.certificateAuthRequired);
+    }
   }
   const bound = new Map<string, string[]>();
   for (const entry of row.bound as { sha256: string; fqdn: string }[]) {
     bound.set(entry.sha256, [...(bound.get(entry.sha256) ?? []), entry.fqdn]);
   }
-  return { hosts, stored, groupIds, bound };
+  return { hosts, stored, groupIds, groupCertificateAuth, bound };
 }
 
 export const reportKey = (fqdn: string, collectedAt: Date): string => `${fqdn}\u0000${collectedAt.getTime()}`;
@@ -263,6 +291,7 @@ async function upsertHosts(tx: Tx, items: RoundItem[], receivedAt: Date): Promis
       domainJoined: report.host.domainJoined,
       primaryServer: primaryManagementGroup(report.host)?.primaryServer ?? null,
       status: evaluation.status,
+      usesKerberos: evaluation.usesKerberos,
       bound: bound?.sha256 ?? null,
       boundNotAfter: bound ? new Date(bound.notAfter).toISOString() : null,
       lastReportAt: collectedAt.toISOString(),
@@ -271,16 +300,19 @@ async function upsertHosts(tx: Tx, items: RoundItem[], receivedAt: Date): Promis
   });
   const written = await tx.$queryRaw<{ id: number; fqdn: string }[]>`
     INSERT INTO "Host" ("fqdn", "role", "managementGroupId", "domainJoined", "primaryServer", "status",
-      "boundCertificateSha256", "boundNotAfter", "lastReportAt", "lastReceivedAt", "updatedAt")
+      "usesKerberos", "boundCertificateSha256", "boundNotAfter", "lastReportAt", "lastReceivedAt", "updatedAt")
     SELECT h."fqdn", h."role"::"HostRole", h."managementGroupId", h."domainJoined", h."primaryServer",
-      h."status"::"HostStatus", h."bound", h."boundNotAfter", h."lastReportAt", h."receivedAt", h."receivedAt"
+      h."status"::"HostStatus", h."usesKerberos", h."bound", h."boundNotAfter", h."lastReportAt", h."receivedAt",
+      h."receivedAt"
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS h("fqdn" text, "role" text,
-      "managementGroupId" int, "domainJoined" boolean, "primaryServer" text, "status" text, "bound" text,
-      "boundNotAfter" timestamp(3), "lastReportAt" timestamp(3), "receivedAt" timestamp(3))
+      "managementGroupId" int, "domainJoined" boolean, "primaryServer" text, "status" text,
+      "usesKerberos" boolean, "bound" text, "boundNotAfter" timestamp(3), "lastReportAt" timestamp(3),
+      "receivedAt" timestamp(3))
     ON CONFLICT ("fqdn") DO UPDATE SET
       "role" = EXCLUDED."role", "managementGroupId" = EXCLUDED."managementGroupId",
       "domainJoined" = EXCLUDED."domainJoined", "primaryServer" = EXCLUDED."primaryServer",
-      "status" = EXCLUDED."status", "boundCertificateSha256" = EXCLUDED."boundCertificateSha256",
+      "status" = EXCLUDED."status", "usesKerberos" = EXCLUDED."usesKerberos",
+      "boundCertificateSha256" = EXCLUDED."boundCertificateSha256",
       "boundNotAfter" = EXCLUDED."boundNotAfter", "lastReportAt" = EXCLUDED."lastReportAt",
       "lastReceivedAt" = EXCLUDED."lastReceivedAt", "updatedAt" = EXCLUDED."updatedAt"
     WHERE "Host"."lastReportAt" IS NULL OR "Host"."lastReportAt" <= EXCLUDED."lastReportAt"

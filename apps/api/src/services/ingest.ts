@@ -1,6 +1,7 @@
 import type { Finding, IngestResult, Report } from "@certfleet/contracts";
 import {
   type CandidateCertificateEvidence,
+  certificateAuthRequirement,
   type EvaluationSettings,
   evaluateHost,
   findBoundCertificate,
@@ -21,6 +22,7 @@ import {
 } from "./certificates";
 import { recordChangeEvents } from "./change-events";
 import {
+  type BatchState,
   hostsBoundTo,
   insertCertificates,
   type KnownHost,
@@ -237,7 +239,7 @@ async function writeAll(
     accepted.map((item) => item.fqdn),
   );
   await insertCertificates(tx, fresh);
-  const { hosts, stored, groupIds, bound } = await readBatchState(
+  const { hosts, stored, groupIds, groupCertificateAuth, bound } = await readBatchState(
     tx,
     accepted,
     accepted.flatMap((item) => {
@@ -273,7 +275,14 @@ async function writeAll(
             pending.flatMap(({ item }) => (item.boundSha256 ? [item.boundSha256] : [])),
             OTHER_HOSTS_LIMIT + 1,
           );
-    const roundItems = await evaluateRound(pending, hosts, boundNow, groupIds, settings, slice);
+    const roundItems = await evaluateRound(
+      pending,
+      hosts,
+      boundNow,
+      { groupIds, groupCertificateAuth },
+      settings,
+      slice,
+    );
     // Hosts created by this round have no renewal task yet: no need to look for one.
     const existedBefore = new Set(roundItems.flatMap((item) => (item.hostId === null ? [] : [item.hostId])));
     await writeRound(tx, roundItems, now, tokenId);
@@ -301,7 +310,12 @@ async function writeAll(
       const hostId = item.hostId as number;
       const known = hosts.get(item.fqdn);
       if (item.newest || !known) {
-        hosts.set(item.fqdn, { id: hostId, lastReportAt: item.collectedAt, status: item.evaluation.status });
+        hosts.set(item.fqdn, {
+          id: hostId,
+          lastReportAt: item.collectedAt,
+          status: item.evaluation.status,
+          certificateAuthSetting: known?.certificateAuthSetting ?? null,
+        });
       }
       const status = item.newest ? item.evaluation.status : (known?.status ?? item.evaluation.status);
       items[(pending[i] as { position: number }).position] = {
@@ -348,7 +362,7 @@ async function evaluateRound(
   pending: { item: Prepared }[],
   hosts: Map<string, KnownHost>,
   boundNow: Map<string, string[]>,
-  groupIds: Map<string, number>,
+  groups: Pick<BatchState, "groupIds" | "groupCertificateAuth">,
   settings: EvaluationSettings,
   slice: TimeSlice,
 ): Promise<RoundItem[]> {
@@ -386,12 +400,21 @@ async function evaluateRound(
     }
     const { report, fqdn, collectedAt, evidence } = item;
     const reportedCas = evidence.map((e) => e.certificate).filter((certificate) => certificate.isCa);
+    const group = primaryManagementGroup(report.host)?.name;
+    // Read from the host's and its group's settings at this report: a changed setting applies here.
+    const authentication = certificateAuthRequirement({
+      role: report.host.role,
+      domainJoined: report.host.domainJoined,
+      hostSetting: known?.certificateAuthSetting ?? null,
+      groupSetting: group ? (groups.groupCertificateAuth.get(group) ?? null) : null,
+    });
     const evaluation = evaluateHost({
       host: {
         fqdn,
         role: report.host.role,
         domainJoined: report.host.domainJoined,
         dnsHostName: report.host.dnsHostName ?? null,
+        certificateAuthRequired: authentication.required,
       },
       registry: report.registry,
       certificates: evidence,
@@ -403,14 +426,13 @@ async function evaluateRound(
       certificateDer: item.certificateDer,
       reportingTokens: item.reportingTokens,
     });
-    const group = primaryManagementGroup(report.host)?.name;
     evaluated.push({
       report,
       fqdn,
       collectedAt,
       evaluation,
       evidence,
-      managementGroupId: group ? (groupIds.get(group) ?? null) : null,
+      managementGroupId: group ? (groups.groupIds.get(group) ?? null) : null,
       hostId: known?.id ?? null,
       newest,
     });

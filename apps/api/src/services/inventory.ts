@@ -9,6 +9,12 @@ export interface ExpectedHost {
   managementGroup?: string | null;
   domainJoined: boolean;
   primaryServer?: string | null;
+  /**
+   * Whether the host needs a channel certificate, when the inventory knows (a domain agent whose
+   * management servers are in a trusted domain: false). Written as the per-host setting; absent or
+   * null leaves the stored setting as it is.
+   */
+  certificateAuthRequired?: boolean | null;
 }
 
 export interface InventoryOutcome {
@@ -20,7 +26,8 @@ export interface InventoryOutcome {
 
 /**
  * Marks hosts as expected, creating those never seen (status null: "expected, never reported").
- * Reported facts win over the inventory: for a known host only `expected` changes. One statement per
+ * Reported facts win over the inventory: for a known host only `expected` changes (and the certificate
+ * authentication setting, when the inventory gives one: it is a setting, not a reported fact). One statement per
  * table, so a 200,000-host inventory is a few round trips, not one per host.
  */
 export async function registerExpectedHosts(db: Database, hosts: ExpectedHost[]): Promise<InventoryOutcome> {
@@ -37,17 +44,21 @@ export async function registerExpectedHosts(db: Database, hosts: ExpectedHost[])
   const fqdns = [...byFqdn.keys()];
   const rows = [...byFqdn.values()];
   const result = await db.$queryRaw<{ inserted: boolean }[]>`
-    INSERT INTO "Host" ("fqdn", "role", "managementGroupId", "domainJoined", "primaryServer", "expected", "updatedAt")
-    SELECT item.fqdn, item.role::"HostRole", mg."id", item.domain_joined, item.primary_server, true, now()
+    INSERT INTO "Host" ("fqdn", "role", "managementGroupId", "domainJoined", "primaryServer", "expected",
+      "certificateAuthSetting", "updatedAt")
+    SELECT item.fqdn, item.role::"HostRole", mg."id", item.domain_joined, item.primary_server, true,
+      item.certificate_auth, now()
     FROM unnest(
       ${fqdns}::text[],
       ${rows.map((host) => host.role)}::text[],
       ${rows.map((host) => host.managementGroup ?? null)}::text[],
       ${rows.map((host) => host.domainJoined)}::boolean[],
-      ${rows.map((host) => host.primaryServer ?? null)}::text[]
-    ) AS item(fqdn, role, management_group, domain_joined, primary_server)
+      ${rows.map((host) => host.primaryServer ?? null)}::text[],
+      ${rows.map((host) => host.certificateAuthRequired ?? null)}::boolean[]
+    ) AS item(fqdn, role, management_group, domain_joined, primary_server, certificate_auth)
     LEFT JOIN "ManagementGroup" mg ON mg."name" = item.management_group
-    ON CONFLICT ("fqdn") DO UPDATE SET "expected" = true, "updatedAt" = now()
+    ON CONFLICT ("fqdn") DO UPDATE SET "expected" = true, "updatedAt" = now(),
+      "certificateAuthSetting" = COALESCE(EXCLUDED."certificateAuthSetting", "Host"."certificateAuthSetting")
     RETURNING (xmax = 0) AS inserted`;
   const created = result.filter((row) => row.inserted).length;
   return { created, marked: result.length - created };

@@ -28,6 +28,12 @@ export const EXPIRY_LABEL: Record<ExpiryFilter, string> = {
   none: "No certificate",
 };
 
+/** The host list's authentication filter (hosts using Kerberos, or the others). */
+export const AUTHENTICATION_LABEL: Record<"kerberos" | "certificate", string> = {
+  kerberos: "Uses Kerberos",
+  certificate: "Certificate",
+};
+
 export const REPORTING_LABEL: Record<ReportingState, string> = {
   reporting: "Reporting",
   silent: "Silent",

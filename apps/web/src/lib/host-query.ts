@@ -1,4 +1,5 @@
 import type {
+  AUTHENTICATION_FILTER_VALUES,
   ExpiryFilter,
   HostListQuery,
   HostRole,
@@ -29,6 +30,9 @@ export const ROLES = list<HostRole>()(["ManagementServer", "Gateway", "Agent"]);
 export const EXPIRY_BUCKETS = list<ExpiryFilter>()(["expired", "d7", "d30", "d60", "d90", "later", "none"]);
 export const REPORTING_STATES = list<ReportingState>()(["reporting", "silent", "never"]);
 export const SEVERITIES = list<Severity>()(["error", "warning", "info"]);
+export type AuthenticationFilter = (typeof AUTHENTICATION_FILTER_VALUES)[number];
+/** kerberos: hosts whose newest report shows Kerberos (no certificate required or configured). */
+export const AUTHENTICATIONS = list<AuthenticationFilter>()(["kerberos", "certificate"]);
 export type HostSort = NonNullable<HostListQuery["sort"]>;
 export const SORTS = list<HostSort>()(["expiry", "fqdn", "status", "lastReport"]);
 export type SortOrder = NonNullable<HostListQuery["order"]>;
@@ -51,12 +55,13 @@ const KEYS = [
   "expiry",
   "expiresWithinDays",
   "reporting",
+  "authentication",
   "q",
   "sort",
   "order",
 ] as const satisfies readonly (keyof HostListParams)[];
 
-export type MultiKey = "status" | "role" | "expiry" | "reporting" | "findingSeverity";
+export type MultiKey = "status" | "role" | "expiry" | "reporting" | "findingSeverity" | "authentication";
 
 const MULTI_VALUES: Record<MultiKey, readonly string[]> = {
   status: STATUSES,
@@ -64,6 +69,7 @@ const MULTI_VALUES: Record<MultiKey, readonly string[]> = {
   expiry: EXPIRY_BUCKETS,
   reporting: REPORTING_STATES,
   findingSeverity: SEVERITIES,
+  authentication: AUTHENTICATIONS,
 };
 
 export interface ParsedHostQuery {

@@ -99,3 +99,8 @@ export const notificationKeys = {
   history: (params: Record<string, string>) => [...notificationKeys.all, "history", params] as const,
   thresholds: () => [...notificationKeys.all, "thresholds"] as const,
 };
+
+/** Management groups and their certificate-authentication setting. */
+export const managementGroupKeys = {
+  all: ["management-groups"] as const,
+};

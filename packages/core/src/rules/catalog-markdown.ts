@@ -1,4 +1,5 @@
 import { RULE_CATALOG } from "./catalog";
+import { certificateAuthenticationLines } from "./catalog-kerberos";
 import { CHANNEL_PROBLEMS, LOAD_FAILURES } from "./event-meanings";
 
 /** docs/rules.md, rendered from the catalog so the documentation cannot drift from the code. */
@@ -23,6 +24,7 @@ export function renderRuleCatalogMarkdown(): string {
   lines.push("", "## Remediation", "");
   for (const rule of RULE_CATALOG) lines.push(`- **\`${rule.id}\`** — ${rule.remediation}`);
   lines.push(...connectorEventLines());
+  lines.push(...certificateAuthenticationLines());
   return `${lines.join("\n")}\n`;
 }
 

@@ -7,6 +7,7 @@ import {
   EVENT_CERTIFICATE_LOADED,
   LOAD_FAILURES,
 } from "./event-meanings";
+import { usesKerberos } from "./kerberos";
 
 interface TimedEvent {
   event: ConnectorEvent;
@@ -198,6 +199,8 @@ export const eventsRule: HostRule = (context) => {
   }
   if (latestLoad && latestLoad.event.id !== EVENT_CERTIFICATE_LOADED) return [loadFailure(latestLoad)];
   if (latestLoad) return afterLoad(events.slice(position + 1));
+  // A Kerberos host (no certificate configured, none required) logs no certificate load: nothing to confirm.
+  if (usesKerberos(context)) return afterLoad(current);
   const seen =
     input.events.length === 0
       ? "no OpsMgr Connector events were reported"

@@ -8,6 +8,7 @@ import type { CandidateCertificateEvidence, Finding, ParsedCertificate } from ".
 import { finding, type HostRule, plural, type RuleContext } from "./context";
 import { EVENT_NO_CERTIFICATE_SPECIFIED } from "./event-meanings";
 import { newestEventOf } from "./events";
+import { usesKerberos } from "./kerberos";
 
 const IMPORT = "Run MOMCertImport.exe on the host and select";
 
@@ -59,8 +60,23 @@ function noCertificateSpecified(events: RuleContext["input"]["events"]): string 
   return newest ? ` (event 21022 at ${newest.time}, no certificate specified, confirms it)` : "";
 }
 
+/**
+ * A domain host whose management servers are in a trusted domain needs no channel certificate: SCOM
+ * uses certificates only where Kerberos cannot work (the seed's first paragraph). An admin said this
+ * host is such a host, and it has no certificate configured: that is expected, so info, not an error.
+ */
+function kerberosFinding(): Finding {
+  return finding(
+    "registry-serial",
+    "info",
+    "uses Kerberos: no channel certificate is configured, which is expected for a domain host whose management servers are in a trusted domain",
+    "Nothing to fix while Kerberos works. If this host does need a certificate (its management servers are in a domain without a two-way trust, or it reports to a gateway across a trust boundary), set certificate authentication to required for the host or its management group in certfleet, then request one and import it with MOMCertImport.",
+  );
+}
+
 function unboundFinding(context: RuleContext, serial: string | null): Finding {
   const { input } = context;
+  if (usesKerberos(context)) return kerberosFinding();
   const candidate = newerUnimportedCertificate(context);
   const hint = candidate
     ? `; a valid certificate for this host (${identify(candidate.certificate)}) is in the store: run MOMCertImport`

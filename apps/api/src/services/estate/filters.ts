@@ -1,4 +1,9 @@
-import type { ExpiryFilter, HostFilter, ReportingState } from "@certfleet/contracts";
+import type {
+  AUTHENTICATION_FILTER_VALUES,
+  ExpiryFilter,
+  HostFilter,
+  ReportingState,
+} from "@certfleet/contracts";
 import { type ExpiryBucket, expiryBucketBounds } from "@certfleet/core";
 import { Prisma } from "@certfleet/db";
 
@@ -34,6 +39,8 @@ export function hostFilterSql(filter: HostFilter, clock: EstateClock): Prisma.Sq
     conditions.push(expiresWithinSql(filter.expiresWithinDays, clock.now));
   const reporting = split<ReportingState>(filter.reporting);
   if (reporting) conditions.push(anyOf(reporting.map((state) => reportingSql(state, clock))));
+  const authentication = split<AuthenticationFilter>(filter.authentication);
+  if (authentication) conditions.push(anyOf(authentication.map(authenticationSql)));
   if (filter.q) conditions.push(Prisma.sql`h."fqdn" LIKE ${`%${escapeLike(filter.q.toLowerCase())}%`}`);
   return conditions.length ? Prisma.join(conditions, " AND ") : Prisma.sql`TRUE`;
 }
@@ -67,6 +74,13 @@ function expiresWithinSql(days: number, now: Date): Prisma.Sql {
   // "At most N whole days left" and not expired, as in core's expiryBucket.
   const to = new Date(now.getTime() + (days + 1) * 86_400_000);
   return Prisma.sql`(h."boundNotAfter" >= ${now} AND h."boundNotAfter" < ${to})`;
+}
+
+type AuthenticationFilter = (typeof AUTHENTICATION_FILTER_VALUES)[number];
+
+/** Kerberos hosts: the stored flag of the newest report's evaluation (core usesKerberos). */
+export function authenticationSql(value: AuthenticationFilter): Prisma.Sql {
+  return value === "kerberos" ? Prisma.sql`h."usesKerberos"` : Prisma.sql`NOT h."usesKerberos"`;
 }
 
 export function reportingSql(state: ReportingState, clock: EstateClock): Prisma.Sql {

@@ -2,6 +2,7 @@ import type { Finding, HostDetail } from "@certfleet/contracts";
 import { mirroredSerialToHex, type ParsedCertificate } from "@certfleet/core";
 import type { Database } from "@certfleet/db";
 import { ProblemError } from "../../problem";
+import { certificateAuthenticationOf } from "../certificate-auth";
 import { normaliseFqdn } from "../ingest";
 import { asParsed, certificateSummary } from "./certificate-view";
 import { type EstateClock, reportingState } from "./filters";
@@ -16,7 +17,7 @@ export async function hostDetail(db: Database, fqdn: string, clock: EstateClock)
   const host = await db.host.findUnique({
     where: { fqdn: normaliseFqdn(fqdn) },
     include: {
-      managementGroup: { select: { name: true } },
+      managementGroup: { select: { name: true, certificateAuthRequired: true } },
       findings: { orderBy: { id: "asc" } },
       certificates: {
         include: { certificate: { select: { sha256: true, parsed: true } } },
@@ -58,6 +59,10 @@ export async function hostDetail(db: Database, fqdn: string, clock: EstateClock)
       reporting: reportingState(host.lastReportAt, clock),
       lastReportAt: host.lastReportAt?.toISOString() ?? null,
       lastReceivedAt: host.lastReceivedAt?.toISOString() ?? null,
+      certificateAuthentication: certificateAuthenticationOf(
+        host,
+        host.managementGroup?.certificateAuthRequired ?? null,
+      ),
     },
     findings: sortedFindings(host.findings),
     registry: {

@@ -1,5 +1,5 @@
 import type { HostListItem, HostListQuery, HostPage } from "@certfleet/contracts";
-import { daysUntil, expiryBucket } from "@certfleet/core";
+import { certificateAuthRequirement, daysUntil, expiryBucket } from "@certfleet/core";
 import { type Database, Prisma } from "@certfleet/db";
 import { ProblemError } from "../../problem";
 import { type EstateClock, hostFilterSql, reportingState } from "./filters";
@@ -31,6 +31,10 @@ interface HostRow {
   status: HostListItem["status"];
   expected: boolean;
   lastReportAt: Date | null;
+  domainJoined: boolean;
+  certificateAuthSetting: boolean | null;
+  groupCertificateAuthRequired: boolean | null;
+  usesKerberos: boolean;
   boundCertificateSha256: string | null;
   boundNotAfter: Date | null;
   serialNumber: string | null;
@@ -97,6 +101,8 @@ export async function hostItemsByIds(
 function selectHostRows(db: Database, hosts: Prisma.Sql, orderBy: Prisma.Sql): Promise<HostRow[]> {
   return db.$queryRaw<HostRow[]>`
     SELECT h.id, h.fqdn, h.role, mg.name AS "managementGroup", h.status, h.expected, h."lastReportAt",
+           h."domainJoined", h."certificateAuthSetting", h."usesKerberos",
+           mg."certificateAuthRequired" AS "groupCertificateAuthRequired",
            h."boundCertificateSha256", h."boundNotAfter", c."serialNumber",
            fc.errors, fc.warnings, fc.infos,
            wf."ruleId" AS "worstRuleId", wf.severity AS "worstSeverity", wf.message AS "worstMessage",
@@ -185,6 +191,13 @@ function toItem(row: HostRow, clock: EstateClock): HostListItem {
     reporting: reportingState(row.lastReportAt, clock),
     expected: row.expected,
     lastReportAt: row.lastReportAt?.toISOString() ?? null,
+    certificateAuthRequired: certificateAuthRequirement({
+      role: row.role,
+      domainJoined: row.domainJoined,
+      hostSetting: row.certificateAuthSetting,
+      groupSetting: row.groupCertificateAuthRequired,
+    }).required,
+    usesKerberos: row.usesKerberos,
     expiry: row.boundNotAfter ? expiryBucket(row.boundNotAfter, clock.now) : "none",
     boundCertificate: bound,
     findingCounts: { error: row.errors, warning: row.warnings, info: row.infos },

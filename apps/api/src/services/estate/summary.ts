@@ -2,7 +2,7 @@ import type { Count, HostFilter, Summary } from "@certfleet/contracts";
 import { EXPIRY_FILTER_VALUES } from "@certfleet/contracts";
 import { RULE_IDS, type RuleId, ruleMeta } from "@certfleet/core";
 import { type Database, Prisma } from "@certfleet/db";
-import { type EstateClock, expirySql, filterQuery, reportingSql } from "./filters";
+import { authenticationSql, type EstateClock, expirySql, filterQuery, reportingSql } from "./filters";
 
 const STATUSES = ["error", "warning", "ok"] as const;
 const ROLES = ["ManagementServer", "Gateway", "Agent"] as const;
@@ -31,7 +31,8 @@ export async function estateSummary(db: Database, clock: EstateClock): Promise<S
   );
   const [[totals], byStatus, byRole, byGroup, rules] = await Promise.all([
     db.$queryRaw<Record<string, number>[]>`
-      SELECT count(*)::int AS total, ${Prisma.join([...bucketColumns, ...reportingColumns])} FROM "Host" h`,
+      SELECT count(*)::int AS total, ${Prisma.join([...bucketColumns, ...reportingColumns])},
+        count(*) FILTER (WHERE ${authenticationSql("kerberos")})::int AS "uses_kerberos" FROM "Host" h`,
     db.$queryRaw<{ key: string; n: number }[]>`
       SELECT h.status::text AS key, count(*)::int AS n FROM "Host" h WHERE h.status IS NOT NULL GROUP BY 1`,
     db.$queryRaw<
@@ -58,6 +59,7 @@ export async function estateSummary(db: Database, clock: EstateClock): Promise<S
       count(bucket, totals?.[`expiry_${bucket}`], { expiry: bucket }),
     ),
     reporting: REPORTING.map((state) => count(state, totals?.[`reporting_${state}`], { reporting: state })),
+    usesKerberos: count("kerberos", totals?.uses_kerberos, { authentication: "kerberos" }),
     topFailingRules: rules.map((row) => ({
       ...count(row.key, row.n, { rule: row.key, findingSeverity: FAILING }),
       title: isRuleId(row.key) ? ruleMeta(row.key).title : row.key,

@@ -12,6 +12,7 @@ import { fieldErrors } from "@/lib/field-errors";
 import { formatDateTime } from "@/lib/format";
 import { auditKeys, settingsKeys } from "@/lib/query-keys";
 import { useSend } from "@/lib/session";
+import { ManagementGroupsAdmin } from "./management-groups-admin";
 
 /** `/admin/settings`: what admins tune at runtime. Every change lands in the audit log. */
 export function SettingsAdmin() {
@@ -26,6 +27,7 @@ export function SettingsAdmin() {
         {(data) => <RenewalSettingsForm settings={data} />}
       </QueryStates>
       <CertReqSettingsCard />
+      <ManagementGroupsAdmin />
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { formatDateTime, formatRelative, REPORTING_LABEL, ROLE_LABEL } from "@/l
 import { useNow } from "@/lib/hooks";
 import { hostsHref } from "@/lib/host-query";
 import { BoundCertificate } from "./bound-certificate";
+import { CertificateAuthPanel } from "./certificate-auth";
 import { EventsPanel, ReportsPanel } from "./events";
 import { Findings } from "./findings";
 import { RegistrySerial } from "./registry-serial";
@@ -81,6 +82,7 @@ export function HostDetailView({ fqdn }: { fqdn: string }) {
         <div className="stack">
           <BoundCertificate certificate={data.boundCertificate} />
           <RegistrySerial registry={data.registry} bound={data.boundCertificate} />
+          <CertificateAuthPanel detail={data} />
         </div>
       </div>
       <StoreCertificates certificates={data.storeCertificates} />

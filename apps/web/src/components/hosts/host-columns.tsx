@@ -59,7 +59,13 @@ export function hostColumns(now: number) {
       header: "Expiry",
       cell: (info) => {
         const bound = info.getValue();
-        if (!bound) return <span className="muted">No certificate</span>;
+        // A Kerberos host needs none (issue 13): say so rather than look like a missing one.
+        if (!bound)
+          return (
+            <span className="muted">
+              {info.row.original.usesKerberos ? "None: uses Kerberos" : "No certificate"}
+            </span>
+          );
         return (
           <span className="expiry-cell">
             <span>{formatDate(bound.notAfter)}</span>

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
 import { rulesQuery, summaryQuery } from "@/lib/estate";
 import {
+  AUTHENTICATION_LABEL,
   EXPIRY_LABEL,
   labelFor,
   REPORTING_LABEL,
@@ -12,6 +13,7 @@ import {
   STATUS_LABEL,
 } from "@/lib/format";
 import {
+  AUTHENTICATIONS,
   EXPIRY_BUCKETS,
   type MultiKey,
   multiValues,
@@ -60,6 +62,14 @@ export function HostFilters({ params, setParams }: { params: HostListParams; set
           name="reporting"
           values={REPORTING_STATES}
           label={(v) => labelFor(REPORTING_LABEL, v)}
+          params={params}
+          setParams={setParams}
+        />
+        <ChipGroup
+          legend="Authentication"
+          name="authentication"
+          values={AUTHENTICATIONS}
+          label={(v) => labelFor(AUTHENTICATION_LABEL, v)}
           params={params}
           setParams={setParams}
         />

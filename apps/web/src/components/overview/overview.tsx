@@ -11,6 +11,7 @@ import { Breakdown } from "./breakdown";
 import { ExpiryBuckets } from "./expiry-buckets";
 import { ExpiryTimeline } from "./expiry-timeline";
 import { FailingRules } from "./failing-rules";
+import { KerberosHosts } from "./kerberos-hosts";
 import { StatusTiles } from "./status-tiles";
 
 /** `/`: the estate at a glance. Every number links to the host list that reproduces it. */
@@ -121,6 +122,7 @@ export function Overview() {
         />
       </div>
       <FailingRules rules={data.topFailingRules} total={data.total.count} />
+      <KerberosHosts count={data.usesKerberos} />
     </div>
   );
 }
