@@ -5,13 +5,12 @@
  * together from loading it twice.
  */
 import type { Report } from "@certfleet/contracts";
-import type { EvaluationSettings } from "@certfleet/core";
 import type { Database, Prisma } from "@certfleet/db";
 import { generateDemoEstate, loadOrCreateDemoCa } from "@certfleet/demo";
 import type { Config } from "../config";
 import { ensureDemoAccounts } from "./demo-accounts";
 import { assignDemoTasks } from "./demo-tasks";
-import { ingestReports } from "./ingest";
+import { type IngestSettings, ingestReports } from "./ingest";
 import { NO_TOKEN } from "./ingest-context";
 import { registerExpectedHosts } from "./inventory";
 
@@ -48,7 +47,7 @@ const BATCH_SIZE = 250;
 export async function seedDemoEstate(
   db: Database,
   config: Config,
-  settings: EvaluationSettings,
+  settings: IngestSettings,
   log: (line: string) => void,
   options: DemoSeedOptions = {},
 ): Promise<DemoSeedResult> {
@@ -74,7 +73,7 @@ export async function seedDemoEstate(
 async function load(
   db: Database,
   config: Config,
-  settings: EvaluationSettings,
+  settings: IngestSettings,
   log: (line: string) => void,
   options: DemoSeedOptions,
 ): Promise<DemoSeedResult> {
@@ -139,7 +138,7 @@ async function startedAt(db: Database): Promise<Date | null> {
 async function ingestAll(
   db: Database,
   reports: Report[],
-  settings: EvaluationSettings,
+  settings: IngestSettings,
   concurrency: number,
   log: (line: string) => void,
 ): Promise<number> {
