@@ -10,6 +10,8 @@ import type { DemoHost } from "./topology";
 export const SCENARIO_IDS = [
   "healthy",
   "renewed-not-reimported",
+  "renewal-without-key",
+  "renewal-ksp",
   "subject-other-name",
   "subject-netbios-on-domain",
   "eku-server-only",
@@ -33,13 +35,14 @@ export const SCENARIO_IDS = [
   "channel-rejected",
   "long-lifetime",
   "cloned",
+  "clone-source",
 ] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 export interface ScenarioMeta {
   /** The rule this scenario exists to trip. */
   rule: RuleId | null;
-  /** Agents per thousand with this scenario, at least `min`. */
+  /** Agents per thousand with this scenario, at least `min` (both 0: the planner assigns it, see plan.ts). */
   perThousand: number;
   min: number;
   /** Which agents can be in this state (DMZ-only problems need a host that is not domain-joined). */
@@ -51,6 +54,9 @@ const domain = (host: DemoHost) => host.domainJoined;
 
 export const SCENARIOS: Readonly<Record<Exclude<ScenarioId, "healthy">, ScenarioMeta>> = {
   "renewed-not-reimported": { rule: "registry-serial", perThousand: 10, min: 3 },
+  // Issue 13: a renewal SCOM could not use is named with its reason, not "run MOMCertImport".
+  "renewal-without-key": { rule: "registry-serial", perThousand: 1, min: 2 },
+  "renewal-ksp": { rule: "registry-serial", perThousand: 1, min: 2 },
   "subject-other-name": { rule: "subject-fqdn", perThousand: 1, min: 2 },
   "subject-netbios-on-domain": { rule: "subject-fqdn", perThousand: 0.5, min: 1, eligible: domain },
   "eku-server-only": { rule: "eku-server-client", perThousand: 1, min: 2 },
@@ -74,7 +80,16 @@ export const SCENARIOS: Readonly<Record<Exclude<ScenarioId, "healthy">, Scenario
   "channel-rejected": { rule: "events", perThousand: 1, min: 2 },
   "long-lifetime": { rule: "lifetime", perThousand: 1, min: 2 },
   cloned: { rule: "duplicate", perThousand: 0.5, min: 1 },
+  // The host a clone was copied from (its certificate names it): the duplicate warning (issue 13).
+  "clone-source": { rule: "duplicate", perThousand: 0, min: 0 },
 };
+
+/** Scenarios whose renewal auto-enrollment put in the store: their bound certificate is about to expire. */
+export const RENEWAL_SCENARIOS: ReadonlySet<ScenarioId> = new Set([
+  "renewed-not-reimported",
+  "renewal-without-key",
+  "renewal-ksp",
+]);
 
 /** Management Servers and Gateways are few and named: their state is chosen, not drawn. */
 export const SERVER_SCENARIOS: Readonly<Record<string, ScenarioId>> = {
