@@ -84,7 +84,7 @@ const CATALOG: Record<RuleId, Omit<RuleMeta, "id">> = {
     title: "Private key present in the machine key set",
     defaultSeverity: "error",
     scomNeeds:
-      "The certificate must have its private key, in the machine key set (MachineKeySet = TRUE), in LocalMachine\\My.",
+      'The certificate must have its private key, in the machine key set (MachineKeySet = TRUE), in LocalMachine\\My or the "Operations Manager" store (on every role).',
     remediation:
       "Restore the private key with certutil -repairstore my <serial number>, or re-import the PFX into the Local Computer Personal store; then run MOMCertImport.",
     seedReference: "Add the certificate to the Certificate Store (TIP: certutil -repairstore)",

@@ -25,7 +25,10 @@ function shown(value: string): string {
 /** A newer certificate for this host in the store, judged as if MOMCertImport had bound it. */
 export interface StoreRenewal {
   evidence: CandidateCertificateEvidence;
-  /** Its error findings as if bound (name, EKU, key usage, RSA, hash, validity, CSP, key, KeySpec, chain...): none when it could replace the bound one. */
+  /**
+   * Its error findings as if bound (name, EKU, key usage, RSA size, hash, validity, CSP, private key,
+   * machine key set, KeySpec, chain): none when MOMCertImport could make it replace the bound one.
+   */
   blockers: Finding[];
 }
 
@@ -76,14 +79,9 @@ export function storeRenewals(context: RuleContext): StoreRenewal[] {
     }));
 }
 
-/** The newest store certificate MOMCertImport could bind instead of the bound one (see storeRenewals). */
-export function newerUnimportedCertificate(context: RuleContext): CandidateCertificateEvidence | null {
-  return storeRenewals(context).find((renewal) => renewal.blockers.length === 0)?.evidence ?? null;
-}
-
 /**
- * What to say about the store's renewals: the importable one when there is one; else the newest that is
- * not, with what keeps it from working, and the fixes of exactly those problems. Never "run MOMCertImport"
+ * What to say about the store's renewals (this replaces the former newerUnimportedCertificate): the newest
+ * importable one when there is one; else the newest that is not, with what keeps it from working, and the fixes of exactly those problems. Never "run MOMCertImport"
  * for a certificate SCOM would refuse.
  */
 function renewalAdvice(
