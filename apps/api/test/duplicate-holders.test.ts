@@ -4,6 +4,8 @@
  * names; hosts silent past CERTFLEET_SILENT_AFTER_HOURS, relative to the report evaluated, do not count).
  */
 import type { BatchResult, Finding, IngestResult, Report } from "@certfleet/contracts";
+import { certificateSerialToRegistryHex, parseCertificate } from "@certfleet/core";
+import { createCa } from "@certfleet/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "./support/app";
 import {
@@ -104,5 +106,37 @@ describe("duplicate lookup", () => {
     const [onThird] = duplicates(third?.findings ?? []);
     expect(onThird?.severity).toBe("error");
     expect(onThird?.message).toContain("1 other host: db02.contoso.com");
+  });
+
+  // Issue 13: SCOM's own self-signed certificate in the "Operations Manager" store is never a duplicate;
+  // the same self-signed certificate bound from LocalMachine\My still is.
+  it("never counts SCOM's self-signed certificate in the Operations Manager store", async () => {
+    const own = await createCa({
+      subject: "CN=scom01.contoso.com",
+      keys: pki.leafKeys,
+      notBefore: new Date(T0 - 30 * 24 * HOUR),
+      notAfter: new Date(T0 + 3650 * 24 * HOUR),
+      serialHex: "5c0f01",
+    });
+    const parsed = parseCertificate(own.der);
+    const selfSigned: IssuedCertificate = {
+      base64: Buffer.from(own.der).toString("base64"),
+      serialNumber: parsed.serialNumber,
+      registryHex: certificateSerialToRegistryHex(parsed.serialNumber),
+      sha256: parsed.sha256,
+    };
+    const inStore = (fqdn: string, store: string, hours: number) => {
+      const report = buildReport(fqdn, [selfSigned], { collectedAt: at(hours) });
+      report.certificates = report.certificates.map((candidate) => ({ ...candidate, store }));
+      return report;
+    };
+    const OM = "LocalMachine\\Operations Manager";
+    await post(inStore("scom01.contoso.com", OM, 0));
+    expect(duplicates((await post(inStore("scom02.contoso.com", OM, 1))).findings)).toEqual([]);
+    // Bound from LocalMachine\My, the same self-signed certificate is a candidate like any other: duplicate
+    // (holders of it in the Operations Manager store are still listed there: Host keeps no store per binding).
+    await post(inStore("scom03.contoso.com", "LocalMachine\\My", 2));
+    const inMy = await post(inStore("scom04.contoso.com", "LocalMachine\\My", 3));
+    expect(duplicates(inMy.findings)[0]?.message).toContain("scom03.contoso.com");
   });
 });
