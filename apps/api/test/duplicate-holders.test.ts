@@ -108,6 +108,27 @@ describe("duplicate lookup", () => {
     expect(onThird?.message).toContain("1 other host: db02.contoso.com");
   });
 
+  it("in a host's second report of a batch (a later round, read again), silent holders do not count", async () => {
+    const roundShared = await issueCertificate(pki, { fqdn: "web01.contoso.com", serialHex: "0d0d03" });
+    const response = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/reports/batch",
+      headers: { authorization: `Bearer ${t.token}` },
+      payload: {
+        reports: [
+          buildReport("web01.contoso.com", [roundShared], { collectedAt: at(0) }),
+          buildReport("web02.contoso.com", [roundShared], { collectedAt: at(1) }),
+          buildReport("web02.contoso.com", [roundShared], { collectedAt: at(40) }),
+        ],
+      },
+    });
+    expect(response.statusCode).toBe(200);
+    const [, early, late] = response.json<BatchResult>().results.map((result) => result.result);
+    expect(duplicates(early?.findings ?? [])[0]?.message).toContain("web01.contoso.com");
+    // web01 last reported 40 hours before web02's second report: silent, so no duplicate any more.
+    expect(duplicates(late?.findings ?? [])).toEqual([]);
+  });
+
   // Issue 13: SCOM's own self-signed certificate in the "Operations Manager" store is never a duplicate;
   // the same self-signed certificate bound from LocalMachine\My still is.
   it("never counts SCOM's self-signed certificate in the Operations Manager store", async () => {
