@@ -28,7 +28,11 @@ async function main() {
       LOG_LEVEL: "silent",
     });
     const db = createDatabaseClient(database.url, config.databasePoolSize);
-    const settings = { expiryWarningDays: config.expiryWarningDays, trustAnchors: [] };
+    const settings = {
+      expiryWarningDays: config.expiryWarningDays,
+      trustAnchors: [],
+      silentAfterHours: config.silentAfterHours,
+    };
     const say = (line: string) => console.log(`  ${line}`);
     try {
       const first = await seedDemoEstate(db, config, settings, say, { agents, concurrency });

@@ -1,5 +1,6 @@
 import { tryNormalizeHex } from "./hex";
 import { compareRegistrySerial } from "./serial";
+import { isChannelCandidate } from "./stores";
 import type { BoundCertificate, CandidateCertificateEvidence, HostEvaluationInput } from "./types";
 
 type Registry = HostEvaluationInput["registry"];
@@ -22,8 +23,9 @@ export function registryValue(value: string | null | undefined): string | null {
 
 /**
  * Among several certificates with the same serial (the same certificate in two stores, or two CAs that
- * reused a serial), prefer the one the hash names, then one with a private key, then the latest expiry;
- * input order breaks the remaining ties so the choice is deterministic.
+ * reused a serial), prefer the one the hash names, then a channel candidate over SCOM's own self-signed
+ * certificate (isChannelCandidate), then one with a private key, then the latest expiry; input order breaks
+ * the remaining ties so the choice is deterministic.
  */
 function preferred(
   candidates: CandidateCertificateEvidence[],
@@ -31,6 +33,7 @@ function preferred(
 ): CandidateCertificateEvidence {
   const rank = (e: CandidateCertificateEvidence): number[] => [
     hash && hashNamesCertificate(hash, e) ? 0 : 1,
+    isChannelCandidate(e) ? 0 : 1,
     e.facts.hasPrivateKey ? 0 : 1,
     -Date.parse(e.certificate.notAfter),
   ];

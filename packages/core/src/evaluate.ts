@@ -1,5 +1,5 @@
 import { findBoundCertificate } from "./binding";
-import { CERTIFICATE_RULES, HOST_RULES } from "./rules";
+import { certificateRuleFindings, HOST_RULES } from "./rules";
 import type { RuleContext } from "./rules/context";
 import { usesKerberos } from "./rules/kerberos";
 import {
@@ -51,15 +51,7 @@ export function evaluateHost(input: HostEvaluationInput): HostEvaluation {
   const bound = findBoundCertificate(input.registry, input.certificates);
   const context: RuleContext = { input, bound, now: input.collectedAt };
   const findings: Finding[] = HOST_RULES.flatMap((rule) => rule(context));
-  if (bound) {
-    const certificateContext = {
-      ...context,
-      bound,
-      certificate: bound.evidence.certificate,
-      facts: bound.evidence.facts,
-    };
-    findings.push(...CERTIFICATE_RULES.flatMap((rule) => rule(certificateContext)));
-  }
+  if (bound) findings.push(...certificateRuleFindings(context, bound));
   const sorted = sortFindings(findings);
   return { bound, status: statusOf(sorted), findings: sorted, usesKerberos: usesKerberos(context) };
 }

@@ -149,4 +149,5 @@ export {
   mirroredSerialToHex,
   type SerialComparison,
 } from "./serial";
+export { isChannelCandidate, isOperationsManagerStore, isScomSelfSignedCertificate } from "./stores";
 export * from "./types";

@@ -209,4 +209,56 @@ describe("duplicate", () => {
     expect(finding?.message).toContain("1 other host: ms02.contoso.com");
     expect(finding?.message).toContain(fx.healthy.thumbprint);
   });
+
+  // Issue 13 ("Certificate rules", Duplicate): error on hosts whose name does not match the certificate,
+  // warning on the one whose name does, judged by the subject-fqdn name matching (names.ts).
+  it("is an error on the hosts the certificate does not name and a warning on the one it names", () => {
+    const holders = ["ms01.contoso.com", "ms02.contoso.com", "ms03.contoso.com"];
+    const onHost = (fqdn: string) =>
+      findingsOf(
+        evaluateHost(
+          hostInput(fx, evidence(fx.healthy), {
+            host: { ...HOST, fqdn },
+            otherHostsBoundToSameCertificate: holders,
+          }),
+        ),
+        "duplicate",
+      );
+    const [named] = onHost("ms01.contoso.com");
+    expect(named?.severity).toBe("warning");
+    expect(named?.message).toContain("2 other hosts: ms02.contoso.com and ms03.contoso.com");
+    expect(named?.message).toContain('it names this host ("ms01.contoso.com")');
+    expect(named?.remediation).toContain("Nothing to change on this host");
+    const [clone] = onHost("ms02.contoso.com");
+    expect(clone?.severity).toBe("error");
+    expect(clone?.message).toContain("2 other hosts: ms01.contoso.com and ms03.contoso.com");
+    expect(clone?.message).toContain('it names "ms01.contoso.com", not this host');
+    expect(clone?.remediation).toContain("Issue ms02.contoso.com its own certificate");
+  });
+
+  it("judges the name as subject-fqdn does: the first DNS SubjectAltName, not the CN, in any case", async () => {
+    const sanFirst = await fx.leaf({ subject: "CN=ms01.contoso.com", dnsNames: ["MS02.Contoso.com."] });
+    const severityOn = (fqdn: string) =>
+      findingsOf(
+        evaluateHost(
+          hostInput(fx, evidence(sanFirst), {
+            host: { ...HOST, fqdn },
+            otherHostsBoundToSameCertificate: ["ms01.contoso.com", "ms02.contoso.com"],
+          }),
+        ),
+        "duplicate",
+      ).map((f) => f.severity);
+    expect(severityOn("ms02.contoso.com")).toEqual(["warning"]);
+    expect(severityOn("ms01.contoso.com")).toEqual(["error"]);
+  });
+
+  // Issue 13: SCOM's own self-signed certificate in the "Operations Manager" store is never a duplicate.
+  it("is silent for SCOM's self-signed certificate in the Operations Manager store, not for one in My", () => {
+    const selfSigned = { ...fx.healthy, issuer: fx.healthy.subject };
+    const others = { otherHostsBoundToSameCertificate: ["ms02.contoso.com"] };
+    const inOmStore = evidence(selfSigned, { store: "LocalMachine\\Operations Manager" });
+    expect(findingsOf(evaluateHost(hostInput(fx, inOmStore, others)), "duplicate")).toEqual([]);
+    const inMy = evidence(selfSigned, { store: "LocalMachine\\My" });
+    expect(findingsOf(evaluateHost(hostInput(fx, inMy, others)), "duplicate")).toHaveLength(1);
+  });
 });

@@ -1,6 +1,13 @@
+import type { CandidateCertificateFacts } from "@certfleet/contracts";
 import { beforeAll, describe, expect, it } from "vitest";
-import { certificateSerialToRegistryHex, evaluateHost, findBoundCertificate } from "../src/index";
-import type { ParsedCertificate } from "../src/types";
+import {
+  certificateSerialToRegistryHex,
+  evaluateHost,
+  findBoundCertificate,
+  parseCertificate,
+} from "../src/index";
+import type { ParsedCertificate, RuleId } from "../src/types";
+import { createCa, createLeaf, type LeafOptions } from "./support/certificates";
 import { createFixture, daysFromNow, evidence, type Fixture, findingsOf, hostInput } from "./support/fixture";
 
 let fx: Fixture;
@@ -177,13 +184,13 @@ describe("registry-serial", () => {
     expect(findingsOf(evaluation, "registry-serial")[0]?.message).toContain("serial 22,");
   });
 
-  it("no renewal warning for newer certificates that are not usable replacements", async () => {
-    const [otherHost, noKey, serverOnly, notYetValid, older] = await Promise.all([
+  it("no renewal finding for certificates that are not renewals of this host's channel certificate", async () => {
+    const [otherHost, webServer, older, ca] = await Promise.all([
       fx.leaf({ serialHex: "31", subject: "CN=ms02.contoso.com", dnsNames: [], notAfter: daysFromNow(500) }),
-      fx.leaf({ serialHex: "32", notAfter: daysFromNow(500) }),
+      // A web server certificate for the same name: Server Authentication only, not a channel certificate.
       fx.leaf({ serialHex: "33", ekus: ["1.3.6.1.5.5.7.3.1"], notAfter: daysFromNow(500) }),
-      fx.leaf({ serialHex: "34", notBefore: daysFromNow(1), notAfter: daysFromNow(500) }),
       fx.leaf({ serialHex: "35", notAfter: daysFromNow(100) }),
+      fx.leaf({ serialHex: "36", isCa: true, notAfter: daysFromNow(500) }),
     ]);
     const input = hostInput(fx, evidence(fx.healthy));
     const evaluation = evaluateHost({
@@ -191,15 +198,13 @@ describe("registry-serial", () => {
       certificates: [
         ...input.certificates,
         evidence(otherHost),
-        evidence(noKey, { hasPrivateKey: false }),
-        evidence(serverOnly),
-        evidence(notYetValid),
+        evidence(webServer),
         evidence(older),
+        evidence(ca),
       ],
     });
     expect(findingsOf(evaluation, "registry-serial")).toEqual([]);
   });
-
   it("ChannelCertificateHash naming a certificate that is not in the store is an error", () => {
     const evaluation = evaluateHost(
       hostInput(fx, evidence(fx.healthy), {
@@ -246,5 +251,186 @@ describe("registry-serial", () => {
       }),
     );
     expect(evaluation.findings).toEqual([]);
+  });
+});
+
+/**
+ * Issue 13 ("Renewal verification"): "Renewed but not re-imported" only points at a store certificate that
+ * would itself pass every error-level certificate rule; a newer one that would fail is named with the
+ * reason it cannot be imported, never with "run MOMCertImport". Seed "Import the certificate into
+ * Operations Manager" (MOMCertImport binds the certificate SCOM then loads, or refuses with 20049/20050/
+ * 20052/20069/20077...) and "Optional: Configure certificate auto-enrollment and renewal" (NOTE: a renewed
+ * certificate must be imported again).
+ */
+describe("renewals in the store judged by the certificate rules", () => {
+  const RENEWAL = { serialHex: "5500AA", notBefore: daysFromNow(-2), notAfter: daysFromNow(400) };
+  const IMPORT_ADVICE = "Run MOMCertImport.exe on the host and select";
+
+  const renewalFindings = (renewal: ReturnType<typeof evidence>, overrides = {}) => {
+    const input = hostInput(fx, evidence(fx.healthy), overrides);
+    return findingsOf(
+      evaluateHost({ ...input, certificates: [...input.certificates, renewal] }),
+      "registry-serial",
+    );
+  };
+
+  it("a renewal without its private key is named with that reason and the key's fix, not MOMCertImport", async () => {
+    const renewal = await fx.leaf(RENEWAL);
+    const findings = renewalFindings(evidence(renewal, { hasPrivateKey: false, keyProvider: null }));
+    expect(findings).toHaveLength(1);
+    const [finding] = findings;
+    expect(finding?.severity).toBe("warning");
+    expect(finding?.message).toBe(
+      `renewal cannot be imported: a newer certificate for this host, serial 5500AA, expiring 2027-07-06, is in the store but cannot replace the bound certificate (serial ${fx.healthy.serialNumber}): [private-key] the certificate (serial 5500AA) has no private key on this host; SCOM needs it to encrypt outgoing data`,
+    );
+    expect(finding?.message).not.toContain("run MOMCertImport");
+    expect(finding?.remediation).toContain("certutil -repairstore my 5500AA");
+    expect(finding?.remediation).not.toContain(IMPORT_ADVICE);
+  });
+
+  it("a renewal in a KSP names every reason: the provider and the KeySpec", async () => {
+    const renewal = await fx.leaf(RENEWAL);
+    const [finding] = renewalFindings(
+      evidence(renewal, {
+        keyProvider: "Microsoft Software Key Storage Provider",
+        keyProviderType: "KSP",
+        keySpec: 0,
+      }),
+    );
+    expect(finding?.message).toContain(
+      '[csp-not-ksp] the private key is held by "Microsoft Software Key Storage Provider"',
+    );
+    expect(finding?.message).toContain("[keyspec] KeySpec is 0");
+    expect(finding?.remediation).toContain('Provider Category "Legacy Cryptographic Service Provider"');
+    expect(finding?.remediation).toContain("KeySpec = 1");
+  });
+
+  // One failing renewal per error-level certificate rule: each is caught by the rule itself.
+  const failingRenewals: [RuleId, Partial<LeafOptions>, Partial<CandidateCertificateFacts>][] = [
+    ["subject-fqdn", { subject: "CN=ms01", dnsNames: [] }, {}],
+    ["eku-server-client", { ekus: ["1.3.6.1.5.5.7.3.2"] }, {}],
+    ["key-usage", { keyUsage: 0x80 }, {}],
+    ["sha256", { signatureHash: "SHA-1" }, {}],
+    ["validity", { notBefore: daysFromNow(3) }, {}],
+    ["private-key", {}, { machineKeySet: false }],
+    ["keyspec", {}, { keySpec: 2 }],
+    ["chain", {}, { hostChainValid: false, hostChainStatus: ["UntrustedRoot"] }],
+  ];
+  it.each(failingRenewals)(
+    "%s: a renewal failing it is named with that rule, never as importable",
+    async (rule, leaf, facts) => {
+      const renewal = await fx.leaf({ ...RENEWAL, ...leaf });
+      const [finding, ...rest] = renewalFindings(evidence(renewal, facts));
+      expect(rest).toEqual([]);
+      expect(finding?.message).toContain("renewal cannot be imported");
+      expect(finding?.message).toContain(`[${rule}]`);
+      expect(finding?.remediation).not.toContain(IMPORT_ADVICE);
+    },
+  );
+
+  it("rsa-2048: a 1024-bit renewal cannot replace the bound certificate", async () => {
+    const renewal = await fx.leaf({ ...RENEWAL, keys: fx.keys.rsa1024 });
+    expect(renewalFindings(evidence(renewal))[0]?.message).toContain("[rsa-2048] the RSA key is 1024 bits");
+  });
+
+  it("chain against configured trust anchors: a renewal from another CA is not importable", async () => {
+    const foreignRoot = await createCa({
+      subject: "CN=Lab Root",
+      keys: fx.keys.ca,
+      notBefore: daysFromNow(-30),
+      notAfter: daysFromNow(3000),
+    });
+    const der = await createLeaf(foreignRoot, { ...fx.healthyOptions, ...RENEWAL });
+    const renewal = parseCertificate(der);
+    const settings = { expiryWarningDays: 30, trustAnchors: [fx.rootAnchor] };
+    const certificateDer = new Map([...fx.der, [renewal.sha256, der]]);
+    const [finding] = renewalFindings(evidence(renewal), { settings, certificateDer });
+    expect(finding?.message).toContain("[chain] the certificate does not chain to a configured trust anchor");
+  });
+
+  it("an importable renewal is advised even when a newer one cannot be imported", async () => {
+    const [good, newerKsp] = await Promise.all([
+      fx.leaf({ ...RENEWAL, serialHex: "61" }),
+      fx.leaf({ ...RENEWAL, serialHex: "62", notAfter: daysFromNow(700) }),
+    ]);
+    const input = hostInput(fx, evidence(fx.healthy));
+    const findings = findingsOf(
+      evaluateHost({
+        ...input,
+        certificates: [
+          ...input.certificates,
+          evidence(newerKsp, {
+            keyProvider: "Microsoft Software Key Storage Provider",
+            keyProviderType: "KSP",
+          }),
+          evidence(good),
+        ],
+      }),
+      "registry-serial",
+    );
+    expect(findings.map((f) => f.message)).toEqual([
+      expect.stringContaining(
+        "renewed but not re-imported: a newer valid certificate for this host, serial 61,",
+      ),
+    ]);
+    expect(findings[0]?.remediation).toContain(`${IMPORT_ADVICE} the certificate with serial 61`);
+  });
+
+  it("nothing bound: a certificate that cannot be imported is named with its reason instead of MOMCertImport", async () => {
+    const keyless = evidence(fx.healthy, { hasPrivateKey: false });
+    const [finding] = findingsOf(
+      evaluateHost(hostInput(fx, keyless, { registry: { channelCertificateSerialNumber: null } })),
+      "registry-serial",
+    );
+    expect(finding?.severity).toBe("error");
+    expect(finding?.message).toContain(
+      `a certificate for this host (serial ${fx.healthy.serialNumber}, expiring 2027-01-01) is in the store but cannot be imported: [private-key]`,
+    );
+    expect(finding?.message).not.toContain("run MOMCertImport");
+    expect(finding?.remediation).toContain(`certutil -repairstore my ${fx.healthy.serialNumber}`);
+  });
+});
+
+/**
+ * Issue 13 ("Certificate rules"): self-signed certificates from the "Operations Manager" store (where SCOM's
+ * HealthService keeps its own) are never candidates: not for binding advice, not as renewals.
+ */
+describe("SCOM's self-signed certificate in the Operations Manager store", () => {
+  const selfSigned = () => ({
+    ...fx.healthy,
+    sha256: "5e".repeat(32),
+    thumbprint: "5E".repeat(20),
+    serialNumber: "77",
+    issuer: fx.healthy.subject,
+    notAfter: daysFromNow(3650).toISOString(),
+  });
+  const OM_STORE = { store: "LocalMachine\\Operations Manager" };
+
+  it("is never a renewal of the bound certificate", () => {
+    const input = hostInput(fx, evidence(fx.healthy));
+    const evaluation = evaluateHost({
+      ...input,
+      certificates: [...input.certificates, evidence(selfSigned(), OM_STORE)],
+    });
+    expect(findingsOf(evaluation, "registry-serial")).toEqual([]);
+    // The same certificate in LocalMachine\My is a candidate (and its self-signed chain is judged).
+    const inMy = evidence(selfSigned(), { hostChainValid: false, hostChainStatus: ["UntrustedRoot"] });
+    const judged = evaluateHost({ ...input, certificates: [...input.certificates, inMy] });
+    expect(findingsOf(judged, "registry-serial")[0]?.message).toContain("serial 77");
+  });
+
+  it("is never offered for binding when nothing is bound", () => {
+    const evaluation = evaluateHost(
+      hostInput(fx, evidence(selfSigned(), OM_STORE), { registry: { channelCertificateSerialNumber: null } }),
+    );
+    const [finding] = findingsOf(evaluation, "registry-serial");
+    expect(finding?.message).not.toContain("serial 77");
+    expect(finding?.message).not.toContain("in the store");
+  });
+
+  it("loses to a channel certificate sharing its serial when choosing the bound one", () => {
+    const scom = evidence({ ...selfSigned(), serialNumber: fx.healthy.serialNumber }, OM_STORE);
+    const bound = findBoundCertificate(registry(fx.healthy), [scom, evidence(fx.healthy)]);
+    expect(bound?.evidence.certificate.sha256).toBe(fx.healthy.sha256);
   });
 });

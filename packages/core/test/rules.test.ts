@@ -147,9 +147,22 @@ describe("certificate rules that must stay silent", () => {
     expect(await ruleFindings("template-info", { templateV2: null, templateName: "Machine" })).toEqual([]);
   });
 
-  it("a Management Server certificate in the Operations Manager store gets the store warning (Gateways only)", async () => {
-    const findings = await ruleFindings("private-key", {}, { store: "LocalMachine\\Operations Manager" });
-    expect(findings.map((f) => f.severity)).toEqual(["warning"]);
+  // Issue 13 ("Certificate rules"): the "Operations Manager" store is treated the same on every role
+  // (ARCHITECTURE "Details that matter"); before, only a Gateway's certificate could live there.
+  it("the Operations Manager store is accepted on every role, other stores still warn", async () => {
+    const leaf = await fx.leaf();
+    for (const role of ["ManagementServer", "Gateway", "Agent"] as const) {
+      for (const store of ["LocalMachine\\Operations Manager", "Cert:\\LocalMachine\\operations manager"]) {
+        const input = hostInput(fx, evidence(leaf, { store }), { host: { ...HOST, role } });
+        expect(findingsOf(evaluateHost(input), "private-key"), `${role} ${store}`).toEqual([]);
+      }
+      const other = hostInput(fx, evidence(leaf, { store: "LocalMachine\\Remote Desktop" }), {
+        host: { ...HOST, role },
+      });
+      expect(findingsOf(evaluateHost(other), "private-key")[0]?.message).toBe(
+        'the certificate is in the "LocalMachine\\Remote Desktop" store, not LocalMachine\\My or the "Operations Manager" store; SCOM looks for its certificate in the Local Computer Personal store',
+      );
+    }
   });
 
   it("store names are compared without case and with a Cert:\\ prefix", async () => {

@@ -73,6 +73,7 @@ export function planHost(
     hash: "bound",
     previousInStore: false,
     renewed: false,
+    renewalFacts: {},
     caInStore: false,
   };
   applyScenario(attributes.scenario, host, draft, context);
@@ -88,7 +89,10 @@ export function planHost(
     draft.previousInStore || draft.registry === "previous" ? earlier(bound, host, context) : null;
   const store: StoreEntry[] = [{ certificate: bound.id, facts: draft.facts }];
   if (previous && draft.previousInStore) store.push({ certificate: previous.id, facts: channelFacts(host) });
-  if (draft.renewed) store.push({ certificate: renewal(bound, host, context).id, facts: channelFacts(host) });
+  if (draft.renewed) {
+    const facts = channelFacts(host, draft.renewalFacts);
+    store.push({ certificate: renewal(bound, host, context).id, facts });
+  }
   if (draft.caInStore) store.push({ certificate: "ca", facts: CA_IN_STORE_FACTS });
 
   const registryCertificate = draft.registry === "previous" ? previous : bound;

@@ -7,7 +7,7 @@ import { CertificateBook, HOUR } from "./certificate-plans";
 import { type HostAttributes, type HostContext, planHost } from "./host-plan";
 import type { EstatePlan, HostPlan } from "./plan-types";
 import { createRandom, type Random } from "./random";
-import { assignScenarios } from "./scenarios";
+import { assignScenarios, RENEWAL_SCENARIOS } from "./scenarios";
 import { createSerialSource } from "./serials";
 import { type DemoHost, planTopology } from "./topology";
 
@@ -85,6 +85,12 @@ export function planDemoEstate(options: DemoEstateOptions): EstatePlan {
     if (!bound) throw new Error(`clone source ${original.fqdn} has no bound certificate`);
     const collectedAt = new Date(source.collectedAt.getTime() + random.int(3, 6) * HOUR);
     plans.set(clone, planHost(clone, attributes.get(clone) as HostAttributes, collectedAt, context, bound));
+    // The original reports again after its clone, so it shows the duplicate too: a warning, since the
+    // certificate names it (issue 13).
+    originalPlan.reports.push({
+      ...source,
+      collectedAt: new Date(collectedAt.getTime() + random.int(1, 3) * HOUR),
+    });
   }
   return { now, certificates: book.all, hosts: hosts.map((host) => plans.get(host) as HostPlan) };
 }
@@ -107,6 +113,8 @@ function pickOriginals(
         !used.has(host) &&
         own?.scenario === "healthy" &&
         own.bucket === "later" &&
+        // It reports once more after its clone: keep its history to the one current certificate.
+        own.renewals === 0 &&
         !own.silent &&
         !own.neverReported
       );
@@ -115,6 +123,10 @@ function pickOriginals(
     used.add(original);
     pairs.set(clone, original);
     pairs.set(original, clone);
+  }
+  for (const clone of clones) {
+    const own = attributes.get(pairs.get(clone) as DemoHost);
+    if (own) own.scenario = "clone-source";
   }
   return pairs;
 }
@@ -138,7 +150,7 @@ function planAttributes(
     attributes.set(host, {
       scenario,
       // Renewed-but-not-reimported hosts are bound to a certificate about to expire.
-      bucket: scenario === "renewed-not-reimported" ? (random.chance(0.5) ? "d7" : "d30") : "later",
+      bucket: RENEWAL_SCENARIOS.has(scenario) ? (random.chance(0.5) ? "d7" : "d30") : "later",
       silent: false,
       renewals: 0,
       template: agent ? !random.chance(TEMPLATELESS_AGENTS) : true,

@@ -31,6 +31,8 @@ export interface Draft {
   previousInStore: boolean;
   /** A renewed certificate auto-enrollment put in the store, never imported. */
   renewed: boolean;
+  /** What the host knows about the renewal's key, when it differs from a good channel certificate's. */
+  renewalFacts: Partial<CandidateCertificateFacts>;
   caInStore: boolean;
   /** No channel certificate at all: nothing in the store, no registry value, no load event (Kerberos). */
   noCertificate?: boolean;
@@ -50,6 +52,24 @@ export function applyScenario(
       return;
     case "renewed-not-reimported":
       draft.renewed = true;
+      return;
+    case "renewal-without-key":
+      // Deleted and imported again from a .cer: the certificate is back, its private key is not (seed
+      // "Add the certificate to the Certificate Store", TIP).
+      draft.renewed = true;
+      draft.renewalFacts = {
+        hasPrivateKey: false,
+        keyProvider: null,
+        keyProviderType: null,
+        keySpec: null,
+        keyExportable: null,
+        machineKeySet: null,
+      };
+      return;
+    case "renewal-ksp":
+      // Someone duplicated the template with a Key Storage Provider: auto-enrollment renewed into a KSP.
+      draft.renewed = true;
+      draft.renewalFacts = { keyProvider: SOFTWARE_KSP, keyProviderType: "KSP", keySpec: 0 };
       return;
     case "subject-other-name": {
       const other = context.otherHostName(host);
@@ -191,6 +211,9 @@ export function applyScenario(
     case "cloned":
       // Bound to another host's certificate (bindTo); SCOM on the clone sees a subject that is not its own.
       draft.load = 20052;
+      return;
+    case "clone-source":
+      // Healthy itself: its certificate is copied onto the clone (plan.ts reports it again after the clone).
       return;
   }
 }

@@ -10,6 +10,8 @@ import { type DemoHost, usesKerberos } from "./topology";
 export const SCENARIO_IDS = [
   "healthy",
   "renewed-not-reimported",
+  "renewal-without-key",
+  "renewal-ksp",
   "subject-other-name",
   "subject-netbios-on-domain",
   "subject-netbios-on-fqdn-host",
@@ -40,13 +42,14 @@ export const SCENARIO_IDS = [
   "long-lifetime",
   "cloned",
   "uses-kerberos",
+  "clone-source",
 ] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 export interface ScenarioMeta {
   /** The rule this scenario exists to trip. */
   rule: RuleId | null;
-  /** Agents per thousand with this scenario, at least `min`. */
+  /** Agents per thousand with this scenario, at least `min` (both 0: the planner assigns it, see plan.ts). */
   perThousand: number;
   min: number;
   /** Which agents can be in this state (DMZ-only problems need a host that is not domain-joined). */
@@ -58,6 +61,9 @@ const domain = (host: DemoHost) => host.domainJoined;
 
 export const SCENARIOS: Readonly<Record<Exclude<ScenarioId, "healthy">, ScenarioMeta>> = {
   "renewed-not-reimported": { rule: "registry-serial", perThousand: 10, min: 3 },
+  // Issue 13: a renewal SCOM could not use is named with its reason, not "run MOMCertImport".
+  "renewal-without-key": { rule: "registry-serial", perThousand: 1, min: 2 },
+  "renewal-ksp": { rule: "registry-serial", perThousand: 1, min: 2 },
   "subject-other-name": { rule: "subject-fqdn", perThousand: 1, min: 2 },
   "subject-netbios-on-domain": { rule: "subject-fqdn", perThousand: 0.5, min: 1, eligible: domain },
   "subject-netbios-on-fqdn-host": { rule: "subject-fqdn", perThousand: 0.5, min: 1, eligible: dmz },
@@ -89,7 +95,16 @@ export const SCENARIOS: Readonly<Record<Exclude<ScenarioId, "healthy">, Scenario
   cloned: { rule: "duplicate", perThousand: 0.5, min: 1 },
   // Not drawn: every agent of a group that needs no certificate (MG-BRANCH) has it (assignScenarios).
   "uses-kerberos": { rule: "registry-serial", perThousand: 0, min: 0, eligible: () => false },
+  // The host a clone was copied from (its certificate names it): the duplicate warning (issue 13).
+  "clone-source": { rule: "duplicate", perThousand: 0, min: 0 },
 };
+
+/** Scenarios whose renewal auto-enrollment put in the store: their bound certificate is about to expire. */
+export const RENEWAL_SCENARIOS: ReadonlySet<ScenarioId> = new Set([
+  "renewed-not-reimported",
+  "renewal-without-key",
+  "renewal-ksp",
+]);
 
 /** Management Servers and Gateways are few and named: their state is chosen, not drawn. */
 export const SERVER_SCENARIOS: Readonly<Record<string, ScenarioId>> = {

@@ -1,7 +1,7 @@
 /**
  * Evaluates generated reports the way ingest does (bound certificate, other hosts bound to the same
- * certificate, reported CA certificates as issuer candidates), without a database: the newest
- * evaluation per host.
+ * certificate that are not silent, reported CA certificates as issuer candidates), without a database: the
+ * newest evaluation per host.
  */
 import type { Report } from "@certfleet/contracts";
 import {
@@ -20,9 +20,12 @@ const GROUP_SETTINGS = new Map(
   managementGroupSettings().map((group) => [group.name, group.certificateAuthRequired]),
 );
 
+/** CERTFLEET_SILENT_AFTER_HOURS's default: holders silent longer do not count for the duplicate rule. */
+const SILENT_AFTER_MS = 48 * 3_600_000;
+
 export function evaluateEstate(reports: Report[]): Map<string, HostEvaluation> {
   const parsed = new Map<string, ParsedCertificate>();
-  const boundOn = new Map<string, string>();
+  const boundOn = new Map<string, { sha: string; at: number }>();
   const newest = new Map<string, HostEvaluation>();
   for (const report of reports) {
     const evidence = report.certificates.map(({ der, ...facts }) => {
@@ -31,7 +34,10 @@ export function evaluateEstate(reports: Report[]): Map<string, HostEvaluation> {
       return { certificate, facts };
     });
     const sha = findBoundCertificate(report.registry, evidence)?.evidence.certificate.sha256;
-    const others = [...boundOn].filter(([fqdn, bound]) => bound === sha && fqdn !== report.host.fqdn);
+    const cutoff = Date.parse(report.collectedAt) - SILENT_AFTER_MS;
+    const others = [...boundOn].filter(
+      ([fqdn, bound]) => bound.sha === sha && bound.at >= cutoff && fqdn !== report.host.fqdn,
+    );
     const group = primaryManagementGroup(report.host)?.name;
     const authentication = certificateAuthRequirement({
       role: report.host.role,
@@ -48,7 +54,7 @@ export function evaluateEstate(reports: Report[]): Map<string, HostEvaluation> {
       otherHostsBoundToSameCertificate: others.map(([fqdn]) => fqdn),
       issuerCandidates: evidence.map((item) => item.certificate).filter((certificate) => certificate.isCa),
     });
-    if (sha) boundOn.set(report.host.fqdn, sha);
+    if (sha) boundOn.set(report.host.fqdn, { sha, at: Date.parse(report.collectedAt) });
     else boundOn.delete(report.host.fqdn);
     newest.set(report.host.fqdn, evaluation);
   }

@@ -123,6 +123,48 @@ describe("generateDemoEstate", () => {
     }
   });
 
+  // Issue 13: a renewal that cannot be imported is named with its reason; the host a clone copied its
+  // certificate from gets the duplicate as a warning (the certificate names it), the clone as an error.
+  it("shows each issue-13 finding on its scenario's hosts", () => {
+    const evaluations = evaluateEstate(estate.reports);
+    const findingsOn = (scenario: string, rule: string) => {
+      const hosts = estate.plan.hosts.filter((host) => host.scenario === scenario);
+      expect(hosts.length, scenario).toBeGreaterThan(0);
+      return hosts.map((host) => ({
+        fqdn: host.fqdn,
+        findings: (evaluations.get(host.fqdn)?.findings ?? []).filter((f) => f.ruleId === rule),
+      }));
+    };
+    for (const { fqdn, findings } of findingsOn("renewal-without-key", "registry-serial")) {
+      expect(
+        findings.map((f) => f.severity),
+        fqdn,
+      ).toEqual(["warning"]);
+      expect(findings[0]?.message, fqdn).toContain("renewal cannot be imported");
+      expect(findings[0]?.message, fqdn).toContain("[private-key]");
+      expect(findings[0]?.remediation, fqdn).toContain("certutil -repairstore my");
+    }
+    for (const { fqdn, findings } of findingsOn("renewal-ksp", "registry-serial")) {
+      expect(findings[0]?.message, fqdn).toContain("[csp-not-ksp]");
+      expect(findings[0]?.message, fqdn).not.toContain("run MOMCertImport");
+    }
+    for (const { fqdn, findings } of findingsOn("renewed-not-reimported", "registry-serial")) {
+      expect(findings[0]?.message, fqdn).toContain("renewed but not re-imported");
+    }
+    for (const { fqdn, findings } of findingsOn("clone-source", "duplicate")) {
+      expect(
+        findings.map((f) => f.severity),
+        fqdn,
+      ).toEqual(["warning"]);
+    }
+    for (const { fqdn, findings } of findingsOn("cloned", "duplicate")) {
+      expect(
+        findings.map((f) => f.severity),
+        fqdn,
+      ).toEqual(["error"]);
+    }
+  });
+
   it("keeps the inventory: every expected host, including those that never reported", () => {
     const inventory = new Set(estate.inventory.map((host) => host.fqdn));
     for (const host of estate.plan.hosts) expect(inventory.has(host.fqdn), host.fqdn).toBe(host.inventory);

@@ -1,15 +1,16 @@
-import type { EvaluationSettings } from "@certfleet/core";
 import type { Database } from "@certfleet/db";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import type { Config } from "../config";
 import type { EstateClock } from "../services/estate/filters";
+import type { IngestSettings } from "../services/ingest";
 
 declare module "fastify" {
   interface FastifyInstance {
     config: Config;
     db: Database;
-    evaluationSettings: EvaluationSettings;
+    /** The rule settings, plus what ingest needs (the silent threshold of the duplicate lookup). */
+    evaluationSettings: IngestSettings;
     /** "Now" and the silence threshold, fixed once per request so all its numbers agree. */
     estateClock: () => EstateClock;
   }
@@ -30,6 +31,7 @@ export default fp(
     app.decorate("evaluationSettings", {
       expiryWarningDays: context.config.expiryWarningDays,
       trustAnchors: [],
+      silentAfterHours: context.config.silentAfterHours,
     });
     app.decorate("estateClock", () => ({
       now: new Date(),

@@ -5,7 +5,6 @@
  * together from loading it twice.
  */
 import type { Report } from "@certfleet/contracts";
-import type { EvaluationSettings } from "@certfleet/core";
 import type { Database, Prisma } from "@certfleet/db";
 import {
   DEMO_TEMPLATE,
@@ -18,7 +17,7 @@ import type { Config } from "../config";
 import { CERTREQ_TEMPLATES_KEY } from "./certreq-settings";
 import { ensureDemoAccounts } from "./demo-accounts";
 import { assignDemoTasks } from "./demo-tasks";
-import { ingestReports } from "./ingest";
+import { type IngestSettings, ingestReports } from "./ingest";
 import { NO_TOKEN } from "./ingest-context";
 import { registerExpectedHosts } from "./inventory";
 
@@ -55,7 +54,7 @@ const BATCH_SIZE = 250;
 export async function seedDemoEstate(
   db: Database,
   config: Config,
-  settings: EvaluationSettings,
+  settings: IngestSettings,
   log: (line: string) => void,
   options: DemoSeedOptions = {},
 ): Promise<DemoSeedResult> {
@@ -81,7 +80,7 @@ export async function seedDemoEstate(
 async function load(
   db: Database,
   config: Config,
-  settings: EvaluationSettings,
+  settings: IngestSettings,
   log: (line: string) => void,
   options: DemoSeedOptions,
 ): Promise<DemoSeedResult> {
@@ -165,7 +164,7 @@ async function startedAt(db: Database): Promise<Date | null> {
 async function ingestAll(
   db: Database,
   reports: Report[],
-  settings: EvaluationSettings,
+  settings: IngestSettings,
   concurrency: number,
   log: (line: string) => void,
 ): Promise<number> {

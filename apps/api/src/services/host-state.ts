@@ -12,8 +12,9 @@ import {
   type ParsedCertificate,
   primaryManagementGroup,
 } from "@certfleet/core";
-import type { Prisma } from "@certfleet/db";
+import { Prisma } from "@certfleet/db";
 import type { DecodedCertificate } from "./certificates";
+import type { BoundHolder, HolderQuery } from "./duplicate-holders";
 
 type Tx = Prisma.TransactionClient;
 
@@ -72,8 +73,11 @@ export interface BatchState {
   groupIds: Map<string, number>;
   /** Group name → its "certificate authentication required" setting (null: not set). */
   groupCertificateAuth: Map<string, boolean | null>;
-  /** FQDNs of the hosts bound to each certificate (for the duplicate rule), at most `boundLimit` each. */
-  bound: Map<string, string[]>;
+  /**
+   * The hosts bound to each certificate that reported since the query's cutoff (for the duplicate rule),
+   * first by name, at most `boundLimit` each.
+   */
+  bound: Map<string, BoundHolder[]>;
 }
 
 /**
@@ -86,7 +90,7 @@ export async function readBatchState(
   tx: Tx,
   reports: { fqdn: string; collectedAt: Date }[],
   groupNames: string[],
-  boundSha256s: string[],
+  holders: HolderQuery[],
   boundLimit: number,
 ): Promise<BatchState> {
   const input = reports.map(({ fqdn, collectedAt }) => ({ fqdn, collectedAt: collectedAt.toISOString() }));
@@ -112,10 +116,9 @@ export async function readBatchState(
       UNION ALL SELECT g."id", g."name", g."certificateAuthRequired" FROM "ManagementGroup" g
       JOIN group_names USING ("name")
     ), bound AS (
-      SELECT s."sha256", b."fqdn" FROM unnest(${[...new Set(boundSha256s)]}::text[]) AS s("sha256")
-      CROSS JOIN LATERAL (
-        SELECT "fqdn" FROM "Host" WHERE "boundCertificateSha256" = s."sha256" ORDER BY "fqdn" LIMIT ${boundLimit}
-      ) AS b
+      SELECT s."sha256", b."fqdn", b."lastReportAt" FROM jsonb_to_recordset(${holdersJson(holders)}::jsonb)
+        AS s("sha256" text, "since" timestamp(3))
+      CROSS JOIN LATERAL (${holdersOf(boundLimit)}) AS b
     )
     SELECT (SELECT coalesce(jsonb_agg(hosts), '[]') FROM hosts) AS "hosts",
            (SELECT coalesce(jsonb_agg(stored), '[]') FROM stored) AS "stored",
@@ -161,9 +164,10 @@ export async function readBatchState(
       groupCertificateAuth.set(group.name, group.certificateAuthRequired);
     }
   }
-  const bound = new Map<string, string[]>();
-  for (const entry of row.bound as { sha256: string; fqdn: string }[]) {
-    bound.set(entry.sha256, [...(bound.get(entry.sha256) ?? []), entry.fqdn]);
+  const bound = new Map<string, BoundHolder[]>();
+  for (const entry of row.bound as { sha256: string; fqdn: string; lastReportAt: string | null }[]) {
+    const holder = { fqdn: entry.fqdn, lastReportAt: utc(entry.lastReportAt) };
+    bound.set(entry.sha256, [...(bound.get(entry.sha256) ?? []), holder]);
   }
   return { hosts, stored, groupIds, groupCertificateAuth, bound };
 }
@@ -220,17 +224,35 @@ async function insertCertificateRows(
     ON CONFLICT DO NOTHING`;
 }
 
-/** FQDNs of the hosts bound to each certificate (for the duplicate rule), at most `limit` each. */
-export async function hostsBoundTo(tx: Tx, sha256s: string[], limit: number): Promise<Map<string, string[]>> {
-  const distinct = [...new Set(sha256s)];
-  const bound = new Map<string, string[]>();
-  if (distinct.length === 0) return bound;
-  const rows = await tx.$queryRaw<{ sha256: string; fqdn: string }[]>`
-    SELECT s."sha256", h."fqdn" FROM unnest(${distinct}::text[]) AS s("sha256")
-    CROSS JOIN LATERAL (
-      SELECT "fqdn" FROM "Host" WHERE "boundCertificateSha256" = s."sha256" ORDER BY "fqdn" LIMIT ${limit}
-    ) AS h`;
-  for (const row of rows) bound.set(row.sha256, [...(bound.get(row.sha256) ?? []), row.fqdn]);
+/**
+ * The holders of one certificate `s` (a row with "sha256" and "since"), for a LATERAL join: served by the
+ * index Host (boundCertificateSha256, fqdn) as a range scan in name order, the silence cutoff checked on
+ * the rows it walks (docs/performance.md). Hosts silent since `since` do not count (duplicate-holders.ts);
+ * a retired flag, when Host gets one, joins this WHERE clause.
+ */
+function holdersOf(limit: number): Prisma.Sql {
+  return Prisma.sql`
+    SELECT "fqdn", "lastReportAt" FROM "Host"
+    WHERE "boundCertificateSha256" = s."sha256" AND "lastReportAt" >= s."since"
+    ORDER BY "fqdn" LIMIT ${limit}`;
+}
+
+const holdersJson = (holders: HolderQuery[]): string =>
+  JSON.stringify(holders.map(({ sha256, since }) => ({ sha256, since: since.toISOString() })));
+
+/** The hosts bound to each certificate that reported since its cutoff (duplicate rule), at most `limit` each. */
+export async function hostsBoundTo(
+  tx: Tx,
+  holders: HolderQuery[],
+  limit: number,
+): Promise<Map<string, BoundHolder[]>> {
+  const bound = new Map<string, BoundHolder[]>();
+  if (holders.length === 0) return bound;
+  const rows = await tx.$queryRaw<{ sha256: string; fqdn: string; lastReportAt: Date | null }[]>`
+    SELECT s."sha256", h."fqdn", h."lastReportAt"
+    FROM jsonb_to_recordset(${holdersJson(holders)}::jsonb) AS s("sha256" text, "since" timestamp(3))
+    CROSS JOIN LATERAL (${holdersOf(limit)}) AS h`;
+  for (const { sha256, ...holder } of rows) bound.set(sha256, [...(bound.get(sha256) ?? []), holder]);
   return bound;
 }
 

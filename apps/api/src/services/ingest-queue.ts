@@ -1,7 +1,6 @@
 import type { Report } from "@certfleet/contracts";
-import type { EvaluationSettings } from "@certfleet/core";
 import type { Database } from "@certfleet/db";
-import { type IngestItemOutcome, type IngestOutcome, ingestReports } from "./ingest";
+import { type IngestItemOutcome, type IngestOutcome, type IngestSettings, ingestReports } from "./ingest";
 import type { IngestContext } from "./ingest-context";
 
 /** Reports written together at most; a collector batch is capped at 1,000 too. */
@@ -52,7 +51,7 @@ export class SingleReportQueue {
 
   constructor(
     private readonly db: Database,
-    private readonly settings: EvaluationSettings,
+    private readonly settings: IngestSettings,
   ) {}
 
   async ingest(report: Report, context: IngestContext): Promise<IngestOutcome> {

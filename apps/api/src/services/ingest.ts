@@ -6,6 +6,7 @@ import {
   evaluateHost,
   findBoundCertificate,
   type HostEvaluation,
+  isScomSelfSignedCertificate,
   type ParsedCertificate,
   primaryManagementGroup,
   type ReportingTokens,
@@ -21,6 +22,7 @@ import {
   parseFreshCertificates,
 } from "./certificates";
 import { recordChangeEvents } from "./change-events";
+import { type BoundHolder, holderQueries, isCountedHolder, silentCutoff } from "./duplicate-holders";
 import {
   type BatchState,
   hostsBoundTo,
@@ -45,6 +47,14 @@ export interface IngestOutcome {
   /** false when the same report (host + collectedAt) was already stored: nothing was written. */
   created: boolean;
   result: IngestResult;
+}
+
+/**
+ * What ingest needs besides the rule settings: CERTFLEET_SILENT_AFTER_HOURS, since a host silent past it
+ * no longer counts as holding a certificate for the duplicate rule.
+ */
+export interface IngestSettings extends EvaluationSettings {
+  silentAfterHours: number;
 }
 
 /** One report of a batch: stored (or replayed), or refused with the problem it would get alone. */
@@ -76,7 +86,7 @@ const RETRYABLE_CONFLICT = /\b(Report_hostId_collectedAt_key|Host_fqdn_key)\b/;
 export async function ingestReports(
   db: Database,
   reports: Report[],
-  settings: EvaluationSettings,
+  settings: IngestSettings,
   context: IngestContext,
 ): Promise<IngestItemOutcome[]> {
   const outcomes: IngestItemOutcome[] = new Array(reports.length);
@@ -120,8 +130,12 @@ interface Prepared {
   fqdn: string;
   collectedAt: Date;
   evidence: CandidateCertificateEvidence[];
-  /** The certificate the registry names, if any (pure, so known before the transaction). */
-  boundSha256: string | null;
+  /**
+   * The certificate this report holds for the duplicate rule (pure, so known before the transaction): the
+   * one the registry names, unless it is SCOM's own self-signed certificate in the "Operations Manager"
+   * store, which is never a duplicate (issue 13).
+   */
+  heldSha256: string | null;
   /** DER of the report's certificates by sha256, for the server-side chain check against trust anchors. */
   certificateDer: Map<string, Buffer>;
   /** Other collector tokens that reported this host within a day (collector-tokens rule). */
@@ -188,7 +202,9 @@ async function prepare(
       const sha256 = (decoded[position] as DecodedCertificate).sha256;
       return { certificate: parsed.get(sha256) as ParsedCertificate, facts };
     });
-    const boundSha256 = findBoundCertificate(report.registry, evidence)?.evidence.certificate.sha256 ?? null;
+    const bound = findBoundCertificate(report.registry, evidence);
+    const heldSha256 =
+      bound && !isScomSelfSignedCertificate(bound.evidence) ? bound.evidence.certificate.sha256 : null;
     const certificateDer = new Map(decoded.map((item) => [item.sha256, item.der]));
     accepted.push({
       index,
@@ -196,7 +212,7 @@ async function prepare(
       fqdn: identity.fqdn,
       collectedAt: identity.collectedAt,
       evidence,
-      boundSha256,
+      heldSha256,
       certificateDer,
       reportingTokens: tokensByIndex.get(index),
     });
@@ -228,7 +244,7 @@ async function writeAll(
   tx: Tx,
   accepted: Prepared[],
   fresh: { decoded: DecodedCertificate; parsed: ParsedCertificate }[],
-  settings: EvaluationSettings,
+  settings: IngestSettings,
   context: IngestContext,
 ): Promise<WriteResult> {
   const tokenId = context.token?.id ?? null;
@@ -246,7 +262,7 @@ async function writeAll(
       const group = primaryManagementGroup(item.report.host);
       return group ? [group.name] : [];
     }),
-    accepted.flatMap((item) => (item.boundSha256 ? [item.boundSha256] : [])),
+    holderQueries(heldBy(accepted), settings.silentAfterHours),
     OTHER_HOSTS_LIMIT + 1,
   );
 
@@ -272,7 +288,7 @@ async function writeAll(
         ? bound
         : await hostsBoundTo(
             tx,
-            pending.flatMap(({ item }) => (item.boundSha256 ? [item.boundSha256] : [])),
+            holderQueries(heldBy(pending.map(({ item }) => item)), settings.silentAfterHours),
             OTHER_HOSTS_LIMIT + 1,
           );
     const roundItems = await evaluateRound(
@@ -333,6 +349,9 @@ async function writeAll(
   return { items, hosts };
 }
 
+const heldBy = (items: Prepared[]) =>
+  items.map((item) => ({ heldSha256: item.heldSha256, collectedAt: item.collectedAt }));
+
 /** Positions of `accepted` grouped into rounds: the n-th report of every host (by collectedAt) in round n. */
 function rounds(accepted: Prepared[]): number[][] {
   const byHost = new Map<string, number[]>();
@@ -356,26 +375,27 @@ function rounds(accepted: Prepared[]): number[][] {
 /**
  * Evaluates one round with the SCOM rules. The duplicate rule needs the hosts bound to the same
  * certificate: read once for the round (`boundNow`), then adjusted for the reports before each one in the round,
- * so the outcome is the one posting them one by one would give.
+ * so the outcome is the one posting them one by one would give. A holder counts only if it reported within
+ * the silent threshold before the report evaluated (duplicate-holders.ts).
  */
 async function evaluateRound(
   pending: { item: Prepared }[],
   hosts: Map<string, KnownHost>,
-  boundNow: Map<string, string[]>,
+  boundNow: Map<string, BoundHolder[]>,
   groups: Pick<BatchState, "groupIds" | "groupCertificateAuth">,
-  settings: EvaluationSettings,
+  settings: IngestSettings,
   slice: TimeSlice,
 ): Promise<RoundItem[]> {
   const withBound = pending.map(({ item }) => {
     const known = hosts.get(item.fqdn);
     const newest = !known?.lastReportAt || item.collectedAt >= known.lastReportAt;
-    return { item, known, newest, boundSha: item.boundSha256 };
+    return { item, known, newest, boundSha: item.heldSha256 };
   });
   // fqdn → the certificate it is bound to now, for hosts this round re-binds.
   const movedTo = new Map<string, string | null>();
   // The same, by certificate: the hosts this round has bound to it so far. A host appears at most once
   // per round, so entries are only ever added; scanning movedTo per report was quadratic in the batch.
-  const joinedBySha = new Map<string, string[]>();
+  const joinedBySha = new Map<string, BoundHolder[]>();
 
   const evaluated: RoundItem[] = [];
   for (const { item, known, newest, boundSha } of withBound) {
@@ -383,20 +403,23 @@ async function evaluateRound(
     await slice.yieldIfSpent();
     let others: string[] = [];
     if (boundSha) {
+      const cutoff = silentCutoff(item.collectedAt, settings.silentAfterHours);
       const stillBound = (boundNow.get(boundSha) ?? []).filter(
-        (fqdn) => !movedTo.has(fqdn) || movedTo.get(fqdn) === boundSha,
+        ({ fqdn }) => !movedTo.has(fqdn) || movedTo.get(fqdn) === boundSha,
       );
       const joined = joinedBySha.get(boundSha) ?? [];
-      others = [...new Set([...stillBound, ...joined])]
+      const counted = [...stillBound, ...joined].filter((holder) => isCountedHolder(holder, cutoff));
+      others = [...new Set(counted.map((holder) => holder.fqdn))]
         .filter((fqdn) => fqdn !== item.fqdn)
         .sort()
         .slice(0, OTHER_HOSTS_LIMIT);
     }
     if (newest) {
       movedTo.set(item.fqdn, boundSha);
+      const holder = { fqdn: item.fqdn, lastReportAt: item.collectedAt };
       const joined = boundSha ? joinedBySha.get(boundSha) : undefined;
-      if (joined) joined.push(item.fqdn);
-      else if (boundSha) joinedBySha.set(boundSha, [item.fqdn]);
+      if (joined) joined.push(holder);
+      else if (boundSha) joinedBySha.set(boundSha, [holder]);
     }
     const { report, fqdn, collectedAt, evidence } = item;
     const reportedCas = evidence.map((e) => e.certificate).filter((certificate) => certificate.isCa);

@@ -4,7 +4,8 @@ import { RULE_IDS, type RuleId, type Severity } from "../types";
  * Rule metadata as data (ARCHITECTURE "SCOM rules the core must evaluate"). The UI lists it, the compliance
  * report prints it, and every finding's default remediation comes from here. `defaultSeverity` is the
  * severity of the rule's main failure; some rules also emit softer findings (validity warns before it
- * errors, registry-serial warns on a renewed-but-not-imported certificate).
+ * errors, registry-serial warns on a renewed-but-not-imported certificate or a renewal that cannot be
+ * imported, duplicate warns on the one host the shared certificate names).
  */
 export interface RuleMeta {
   id: RuleId;
@@ -83,7 +84,7 @@ const CATALOG: Record<RuleId, Omit<RuleMeta, "id">> = {
     title: "Private key present in the machine key set",
     defaultSeverity: "error",
     scomNeeds:
-      "The certificate must have its private key, in the machine key set (MachineKeySet = TRUE), in LocalMachine\\My.",
+      'The certificate must have its private key, in the machine key set (MachineKeySet = TRUE), in LocalMachine\\My or the "Operations Manager" store (on every role).',
     remediation:
       "Restore the private key with certutil -repairstore my <serial number>, or re-import the PFX into the Local Computer Personal store; then run MOMCertImport.",
     seedReference: "Add the certificate to the Certificate Store (TIP: certutil -repairstore)",
@@ -156,9 +157,9 @@ const CATALOG: Record<RuleId, Omit<RuleMeta, "id">> = {
     title: "Certificate bound on one host only",
     defaultSeverity: "error",
     scomNeeds:
-      "Each host needs its own certificate whose name matches it; one certificate bound on several hosts cannot match them all.",
+      "Each host needs its own certificate whose name matches it; one certificate bound on several hosts can match only one of them. An error on the hosts it does not name, a warning on the one it names; hosts silent past the silent threshold do not count.",
     remediation:
-      "Issue a separate certificate for each host named in this finding and import each with MOMCertImport.",
+      "Issue a separate certificate for each host the certificate does not name and import each with MOMCertImport; then remove the shared certificate and its private key from those hosts.",
     seedReference: null,
   },
   "collector-tokens": {

@@ -1,3 +1,4 @@
+import { isChannelStore } from "../stores";
 import { type CertificateRule, finding } from "./context";
 import { providerKindByName } from "./key-providers";
 
@@ -40,22 +41,12 @@ export const cspNotKspRule: CertificateRule = ({ certificate, facts }) => {
 };
 
 /**
- * Stores the HealthService reads the channel certificate from: LocalMachine\My, and for a Gateway also the
- * "Operations Manager" store (ARCHITECTURE "Details that matter"). A bare store name is taken to be in
- * LocalMachine, since collectors read the machine stores.
+ * The store the certificate is in, when it is not one the HealthService reads (LocalMachine\My or the
+ * "Operations Manager" store, on every role: see isChannelStore).
  */
-function storeProblem(store: string, role: string): string | null {
-  const parts = store
-    .trim()
-    .replace(/^cert:[\\/]+/i, "")
-    .split(/[\\/]+/)
-    .map((p) => p.toLowerCase());
-  const [location, name] = parts.length === 1 ? ["localmachine", parts[0]] : parts;
-  const allowed = role === "Gateway" ? ["my", "operations manager"] : ["my"];
-  if (location === "localmachine" && name !== undefined && allowed.includes(name)) return null;
-  const expected =
-    role === "Gateway" ? 'LocalMachine\\My or the "Operations Manager" store' : "LocalMachine\\My";
-  return `the certificate is in the "${store}" store, not ${expected}`;
+function storeProblem(store: string): string | null {
+  if (isChannelStore(store)) return null;
+  return `the certificate is in the "${store}" store, not LocalMachine\\My or the "Operations Manager" store`;
 }
 
 /**
@@ -63,7 +54,7 @@ function storeProblem(store: string, role: string): string | null {
  * re-imported loses its private key; "MachineKeySet = TRUE"). Missing key or a user key set is an error;
  * an unexpected store is a warning.
  */
-export const privateKeyRule: CertificateRule = ({ certificate, facts, input }) => {
+export const privateKeyRule: CertificateRule = ({ certificate, facts }) => {
   if (!facts.hasPrivateKey) {
     return [
       finding(
@@ -85,7 +76,7 @@ export const privateKeyRule: CertificateRule = ({ certificate, facts, input }) =
       ),
     );
   }
-  const problem = facts.store ? storeProblem(facts.store, input.host.role) : null;
+  const problem = facts.store ? storeProblem(facts.store) : null;
   if (problem) {
     out.push(
       finding(

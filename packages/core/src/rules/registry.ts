@@ -1,10 +1,12 @@
 import { hashNamesCertificate, registryValue } from "../binding";
-import { formatDay, isExpired } from "../expiry";
+import { formatDay } from "../expiry";
 import { tryNormalizeHex } from "../hex";
-import { certificateNamesHost } from "../names";
+import { matchHostName, nameScomReads } from "../names";
 import { OID } from "../oids";
 import { mirroredSerialToHex } from "../serial";
-import type { CandidateCertificateEvidence, Finding, ParsedCertificate } from "../types";
+import { isChannelCandidate } from "../stores";
+import type { CandidateCertificateEvidence, Finding, HostIdentity, ParsedCertificate } from "../types";
+import { certificateRuleFindings } from "./certificate-rules";
 import { finding, type HostRule, plural, type RuleContext } from "./context";
 import { EVENT_NO_CERTIFICATE_SPECIFIED } from "./event-meanings";
 import { newestEventOf } from "./events";
@@ -21,34 +23,85 @@ function shown(value: string): string {
   return tryNormalizeHex(value) ?? value;
 }
 
+/** A newer certificate for this host in the store, judged as if MOMCertImport had bound it. */
+export interface StoreRenewal {
+  evidence: CandidateCertificateEvidence;
+  /**
+   * Its error findings as if bound (name, EKU, key usage, RSA size, hash, validity, CSP, private key,
+   * machine key set, KeySpec, chain): none when MOMCertImport could make it replace the bound one.
+   */
+  blockers: Finding[];
+}
+
 /**
- * A certificate SCOM could use instead: names this host, currently valid, has its private key and both
- * channel EKUs, and outlives the bound one. Such a certificate sitting in the store means a renewal (often
- * auto-enrollment) happened without MOMCertImport (seed "Optional: Configure certificate auto-enrollment
- * and renewal", NOTE). Newest expiry first; thumbprint order breaks ties deterministically.
+ * "For this host": the name SCOM reads names the host in some form (whether SCOM accepts that form is the
+ * subject-fqdn rule's call, judged with the others), and the certificate carries Client Authentication.
+ * Only a channel certificate needs Client Authentication: a web server certificate for the same name
+ * (Server Authentication only) is not a renewal of the channel certificate and must not nag about it.
  */
-export function newerUnimportedCertificate(context: RuleContext): CandidateCertificateEvidence | null {
-  const { input, bound, now } = context;
+function isForThisHost({ certificate }: CandidateCertificateEvidence, host: HostIdentity): boolean {
+  const read = nameScomReads(certificate);
+  if (!read || matchHostName(read.name, host) === "mismatch") return false;
+  return certificate.extendedKeyUsages?.includes(OID.clientAuth) ?? false;
+}
+
+/**
+ * Certificates for this host that outlive the bound one (any, when nothing is bound), newest expiry first
+ * (thumbprint order breaks ties), each judged by the certificate rules themselves as if it were bound
+ * (issue 13: "only points at a store certificate that would itself pass every error-level certificate
+ * rule"). Never a CA certificate nor SCOM's own self-signed one (isChannelCandidate). A renewal without
+ * blockers sitting in the store means auto-enrollment renewed it and MOMCertImport was not run (seed
+ * "Optional: Configure certificate auto-enrollment and renewal", NOTE).
+ */
+export function storeRenewals(context: RuleContext): StoreRenewal[] {
+  const { input, bound } = context;
+  const boundSha256 = bound?.evidence.certificate.sha256;
   const boundNotAfter = bound ? Date.parse(bound.evidence.certificate.notAfter) : Number.NEGATIVE_INFINITY;
-  const candidates = input.certificates.filter(({ certificate: c, facts }) => {
-    if (bound && c.sha256 === bound.evidence.certificate.sha256) return false;
-    const usable = facts.hasPrivateKey && !c.isCa && Date.parse(c.notBefore) <= now.getTime();
-    const ekus = c.extendedKeyUsages ?? [];
-    return (
-      usable &&
-      !isExpired(c.notAfter, now) &&
-      Date.parse(c.notAfter) > boundNotAfter &&
-      ekus.includes(OID.serverAuth) &&
-      ekus.includes(OID.clientAuth) &&
-      certificateNamesHost(c, input.host)
-    );
-  });
-  candidates.sort(
-    (a, b) =>
-      Date.parse(b.certificate.notAfter) - Date.parse(a.certificate.notAfter) ||
-      a.certificate.thumbprint.localeCompare(b.certificate.thumbprint),
-  );
-  return candidates[0] ?? null;
+  // Not bound anywhere yet: the duplicate rule has nothing to say about it.
+  const asIfBound: RuleContext = { ...context, input: { ...input, otherHostsBoundToSameCertificate: [] } };
+  return input.certificates
+    .filter(
+      (evidence) =>
+        evidence.certificate.sha256 !== boundSha256 &&
+        isChannelCandidate(evidence) &&
+        Date.parse(evidence.certificate.notAfter) > boundNotAfter &&
+        isForThisHost(evidence, input.host),
+    )
+    .sort(
+      (a, b) =>
+        Date.parse(b.certificate.notAfter) - Date.parse(a.certificate.notAfter) ||
+        a.certificate.thumbprint.localeCompare(b.certificate.thumbprint),
+    )
+    .map((evidence) => ({
+      evidence,
+      blockers: certificateRuleFindings(asIfBound, { evidence, match: "exact" }).filter(
+        (f) => f.severity === "error",
+      ),
+    }));
+}
+
+/**
+ * What to say about the store's renewals (this replaces the former newerUnimportedCertificate): the newest
+ * importable one when there is one; else the newest that is not, with what keeps it from working, and the fixes of exactly those problems. Never "run MOMCertImport"
+ * for a certificate SCOM would refuse.
+ */
+function renewalAdvice(
+  context: RuleContext,
+): { kind: "importable" | "blocked"; renewal: StoreRenewal } | null {
+  const renewals = storeRenewals(context);
+  const importable = renewals.find((renewal) => renewal.blockers.length === 0);
+  if (importable) return { kind: "importable", renewal: importable };
+  const [newest] = renewals;
+  return newest ? { kind: "blocked", renewal: newest } : null;
+}
+
+function blockerReasons(blockers: readonly Finding[]): string {
+  return blockers.map((blocker) => `[${blocker.ruleId}] ${blocker.message}`).join("; ");
+}
+
+function blockerRemediation(certificate: ParsedCertificate, blockers: readonly Finding[]): string {
+  const fixes = [...new Set(blockers.map((blocker) => blocker.remediation))];
+  return `Serial ${certificate.serialNumber} cannot be used as it is: ${fixes.join(" ")}`;
 }
 
 /**
@@ -77,13 +130,18 @@ function kerberosFinding(): Finding {
 function unboundFinding(context: RuleContext, serial: string | null): Finding {
   const { input } = context;
   if (usesKerberos(context)) return kerberosFinding();
-  const candidate = newerUnimportedCertificate(context);
-  const hint = candidate
-    ? `; a valid certificate for this host (${identify(candidate.certificate)}) is in the store: run MOMCertImport`
-    : "";
-  const remediation = candidate
-    ? `${IMPORT} the certificate with serial ${candidate.certificate.serialNumber}; then look for event 20053.`
-    : undefined;
+  const advice = renewalAdvice(context);
+  let hint = "";
+  let remediation: string | undefined;
+  if (advice?.kind === "importable") {
+    const { certificate } = advice.renewal.evidence;
+    hint = `; a valid certificate for this host (${identify(certificate)}) is in the store: run MOMCertImport`;
+    remediation = `${IMPORT} the certificate with serial ${certificate.serialNumber}; then look for event 20053.`;
+  } else if (advice) {
+    const { evidence, blockers } = advice.renewal;
+    hint = `; a certificate for this host (${identify(evidence.certificate)}) is in the store but cannot be imported: ${blockerReasons(blockers)}`;
+    remediation = blockerRemediation(evidence.certificate, blockers);
+  }
   if (serial === null) {
     return finding(
       "registry-serial",
@@ -165,16 +223,31 @@ function bindingFindings(context: RuleContext, serial: string | null, hash: stri
 export const registrySerialRule: HostRule = (context) => {
   const serial = registryValue(context.input.registry.channelCertificateSerialNumber);
   const hash = registryValue(context.input.registry.channelCertificateHash);
-  if (!context.bound) return [unboundFinding(context, serial)];
+  const { bound } = context;
+  if (!bound) return [unboundFinding(context, serial)];
   const out = bindingFindings(context, serial, hash);
-  const newer = newerUnimportedCertificate(context);
-  if (newer) {
+  const advice = renewalAdvice(context);
+  if (advice?.kind === "importable") {
+    const { certificate } = advice.renewal.evidence;
     out.push(
       finding(
         "registry-serial",
         "warning",
-        `renewed but not re-imported: a newer valid certificate for this host, serial ${newer.certificate.serialNumber}, expiring ${formatDay(newer.certificate.notAfter)}, is in the store but not imported: run MOMCertImport`,
-        `${IMPORT} the certificate with serial ${newer.certificate.serialNumber}; then look for event 20053.`,
+        `renewed but not re-imported: a newer valid certificate for this host, serial ${certificate.serialNumber}, expiring ${formatDay(certificate.notAfter)}, is in the store but not imported: run MOMCertImport`,
+        `${IMPORT} the certificate with serial ${certificate.serialNumber}; then look for event 20053.`,
+      ),
+    );
+  } else if (advice) {
+    // A warning, not an error: the bound certificate still carries the channel (its own findings say how
+    // well), but the renewal meant to replace it would fail, so the host is headed for an outage when the
+    // bound one expires unless someone fixes the renewal first.
+    const { evidence, blockers } = advice.renewal;
+    out.push(
+      finding(
+        "registry-serial",
+        "warning",
+        `renewal cannot be imported: a newer certificate for this host, ${identify(evidence.certificate)}, is in the store but cannot replace the bound certificate (serial ${bound.evidence.certificate.serialNumber}): ${blockerReasons(blockers)}`,
+        blockerRemediation(evidence.certificate, blockers),
       ),
     );
   }

@@ -171,10 +171,16 @@ export const HOST_SCENARIOS: Scenario[] = [
     build: withLeaf({ notAfter: new Date("2033-01-01T00:00:00Z") }),
   },
   {
+    // On the one host the certificate names: a warning (issue 13, "Duplicate"); the hosts it does not name
+    // get the error, which also trips subject-fqdn there (evaluate.test.ts "duplicate").
     name: "same certificate bound on other hosts",
     rule: "duplicate",
-    severity: "error",
-    contains: ["2 other hosts", "ms02.contoso.com and ms03.contoso.com"],
+    severity: "warning",
+    contains: [
+      "2 other hosts",
+      "ms02.contoso.com and ms03.contoso.com",
+      'it names this host ("ms01.contoso.com")',
+    ],
     build: async (fx) =>
       hostInput(fx, evidence(fx.healthy), {
         otherHostsBoundToSameCertificate: ["MS03.contoso.com", "ms02.contoso.com"],
