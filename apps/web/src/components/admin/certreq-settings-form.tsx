@@ -3,12 +3,11 @@
 import type { CertReqSettings, CertReqSettingsUpdate } from "@certfleet/contracts";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
-import { describedBy, Field, MutationError } from "@/components/ui/form-bits";
+import { describedBy, Field, MutationError, SaveStatus, SubmitButton } from "@/components/ui/form-bits";
 import { QueryStates } from "@/components/ui/query-state";
 import { apiFetch } from "@/lib/api";
 import { formatTemplateMap, parseTemplateMap, templateMapErrors } from "@/lib/certreq-templates";
 import { fieldErrors } from "@/lib/field-errors";
-import { formatDateTime } from "@/lib/format";
 import { auditKeys, settingsKeys } from "@/lib/query-keys";
 import { useSend } from "@/lib/session";
 
@@ -100,18 +99,15 @@ function CertReqSettingsForm({ settings }: { settings: CertReqSettings }) {
           />
         </Field>
         <div className="form-submit">
-          <button type="submit" className="button" disabled={save.isPending || parsed.errors.length > 0}>
-            {save.isPending ? "Saving…" : "Save templates"}
-          </button>
+          <SubmitButton pending={save.isPending} label="Save templates" disabled={parsed.errors.length > 0} />
         </div>
       </form>
       {save.isError ? <MutationError error={save.error} extra={other} /> : null}
-      <p className="muted small" role="status">
-        {save.isSuccess ? "Saved. " : ""}
-        {settings.updatedAt
-          ? `Last changed ${formatDateTime(settings.updatedAt)}.`
-          : "Never set: the .inf names no template until you set one."}
-      </p>
+      <SaveStatus
+        saved={save.isSuccess}
+        updatedAt={settings.updatedAt}
+        never="Never set: the .inf names no template until you set one."
+      />
     </section>
   );
 }

@@ -4,7 +4,7 @@ import type { CertificateAuthSettingUpdate, ManagementGroup } from "@certfleet/c
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId, useState } from "react";
-import { MutationError } from "@/components/ui/form-bits";
+import { MutationError, SubmitButton } from "@/components/ui/form-bits";
 import { QueryStates } from "@/components/ui/query-state";
 import { choiceOf, managementGroupsQuery, type SettingChoice, settingOf } from "@/lib/certificate-auth";
 import { formatCount } from "@/lib/format";
@@ -109,9 +109,7 @@ function GroupRow({ group }: { group: ManagementGroup }) {
               </option>
             ))}
           </select>
-          <button type="submit" className="button button-small" disabled={save.isPending}>
-            {save.isPending ? "Saving…" : "Save"}
-          </button>
+          <SubmitButton pending={save.isPending} label="Save" small />
           {save.isSuccess ? (
             <span className="muted small" role="status">
               Saved

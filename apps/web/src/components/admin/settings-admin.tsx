@@ -4,12 +4,11 @@ import type { Settings, SettingsUpdate } from "@certfleet/contracts";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
 import { CertReqSettingsCard } from "@/components/admin/certreq-settings-form";
-import { describedBy, Field, MutationError } from "@/components/ui/form-bits";
+import { describedBy, Field, MutationError, SaveStatus, SubmitButton } from "@/components/ui/form-bits";
 import { PageHeader } from "@/components/ui/page-header";
 import { QueryStates } from "@/components/ui/query-state";
 import { settingsQuery } from "@/lib/admin-api";
 import { fieldErrors } from "@/lib/field-errors";
-import { formatDateTime } from "@/lib/format";
 import { auditKeys, settingsKeys } from "@/lib/query-keys";
 import { useSend } from "@/lib/session";
 import { ManagementGroupsAdmin } from "./management-groups-admin";
@@ -75,18 +74,15 @@ function RenewalSettingsForm({ settings }: { settings: Settings }) {
           />
         </Field>
         <div className="form-submit">
-          <button type="submit" className="button" disabled={save.isPending}>
-            {save.isPending ? "Saving…" : "Save settings"}
-          </button>
+          <SubmitButton pending={save.isPending} label="Save settings" />
         </div>
       </form>
       {save.isError ? <MutationError error={save.error} extra={other} /> : null}
-      <p className="muted small" role="status">
-        {save.isSuccess ? "Saved. " : ""}
-        {settings.updatedAt
-          ? `Last changed ${formatDateTime(settings.updatedAt)}.`
-          : "Never changed: the default applies."}
-      </p>
+      <SaveStatus
+        saved={save.isSuccess}
+        updatedAt={settings.updatedAt}
+        never="Never changed: the default applies."
+      />
     </section>
   );
 }

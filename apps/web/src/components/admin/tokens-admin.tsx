@@ -11,7 +11,7 @@ import { type FormEvent, useId, useState } from "react";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { DataTable } from "@/components/ui/data-table";
-import { Field, MutationError } from "@/components/ui/form-bits";
+import { Field, MutationError, SubmitButton } from "@/components/ui/form-bits";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState, QueryStates } from "@/components/ui/query-state";
 import { tokensQuery } from "@/lib/admin-api";
@@ -254,9 +254,7 @@ function TokenScopeEditor({ token, onDone }: { token: CollectorToken; onDone: ()
         errors={scopeErrors(byField)}
       />
       <div className="form-row">
-        <button type="submit" className="button button-small" disabled={update.isPending}>
-          {update.isPending ? "Saving…" : "Save scope"}
-        </button>
+        <SubmitButton pending={update.isPending} label="Save scope" small />
         <button type="button" className="button button-secondary button-small" onClick={onDone}>
           Cancel
         </button>

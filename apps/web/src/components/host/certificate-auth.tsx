@@ -7,7 +7,7 @@ import type {
 } from "@certfleet/contracts";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { MutationError } from "@/components/ui/form-bits";
+import { MutationError, SubmitButton } from "@/components/ui/form-bits";
 import {
   CERTIFICATE_AUTH_REASON_LABEL,
   certificateAuthHeadline,
@@ -102,9 +102,7 @@ function HostSettingForm({ fqdn, auth }: { fqdn: string; auth: CertificateAuthen
           </option>
         ))}
       </select>
-      <button type="submit" className="button" disabled={save.isPending}>
-        {save.isPending ? "Saving…" : "Save"}
-      </button>
+      <SubmitButton pending={save.isPending} label="Save" />
       {save.isError ? <MutationError error={save.error} /> : null}
       {save.isSuccess ? (
         <p className="muted small" role="status">

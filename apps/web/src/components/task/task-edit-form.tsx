@@ -3,6 +3,7 @@
 import type { Task, TaskDetail, TaskPriority, TaskUpdateBody } from "@certfleet/contracts";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
+import { SubmitButton } from "@/components/ui/form-bits";
 import { ApiError } from "@/lib/api";
 import { toDateInput, withDay } from "@/lib/date-input";
 import { taskKeys } from "@/lib/query-keys";
@@ -128,9 +129,7 @@ function EditForm({
           />
         </div>
         <div className="button-row">
-          <button type="submit" className="button" disabled={save.isPending}>
-            {save.isPending ? "Saving…" : "Save"}
-          </button>
+          <SubmitButton pending={save.isPending} label="Save" />
           <span role="status" className="muted small">
             {invalid ?? (save.isSuccess || justSaved ? "Saved." : "")}
           </span>

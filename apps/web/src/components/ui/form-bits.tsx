@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { ApiError } from "@/lib/api";
+import { formatDateTime } from "@/lib/format";
 
 /** A labelled input with its error underneath, tied together for screen readers. */
 export function Field({
@@ -62,5 +63,42 @@ export function MutationError({ error, extra = [] }: { error: unknown; extra?: s
         </ul>
       ) : null}
     </div>
+  );
+}
+
+/** A form's submit button: disabled, and saying so, while its request is on its way. */
+export function SubmitButton({
+  pending,
+  label,
+  disabled = false,
+  small = false,
+}: {
+  pending: boolean;
+  label: string;
+  disabled?: boolean;
+  small?: boolean;
+}) {
+  return (
+    <button type="submit" className={small ? "button button-small" : "button"} disabled={pending || disabled}>
+      {pending ? "Saving…" : label}
+    </button>
+  );
+}
+
+/** Under a settings form: "Saved." right after a save, then when the setting last changed (or `never`). */
+export function SaveStatus({
+  saved,
+  updatedAt,
+  never,
+}: {
+  saved: boolean;
+  updatedAt: string | null | undefined;
+  never: string;
+}) {
+  return (
+    <p className="muted small" role="status">
+      {saved ? "Saved. " : ""}
+      {updatedAt ? `Last changed ${formatDateTime(updatedAt)}.` : never}
+    </p>
   );
 }

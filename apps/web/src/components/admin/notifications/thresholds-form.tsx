@@ -3,7 +3,7 @@
 import type { NotificationSettings, NotificationSettingsUpdate } from "@certfleet/contracts";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
-import { describedBy, Field, MutationError } from "@/components/ui/form-bits";
+import { describedBy, Field, MutationError, SubmitButton } from "@/components/ui/form-bits";
 import { fieldErrors } from "@/lib/field-errors";
 import { formatDateTime } from "@/lib/format";
 import { auditKeys, notificationKeys } from "@/lib/query-keys";
@@ -61,9 +61,7 @@ export function ThresholdsForm({ settings }: { settings: NotificationSettings })
           />
         </Field>
         <div className="form-submit">
-          <button type="submit" className="button" disabled={save.isPending}>
-            {save.isPending ? "Saving…" : "Save thresholds"}
-          </button>
+          <SubmitButton pending={save.isPending} label="Save thresholds" />
         </div>
       </form>
       {save.isError && !byField.thresholds ? <MutationError error={save.error} extra={other} /> : null}
