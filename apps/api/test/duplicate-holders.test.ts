@@ -43,6 +43,18 @@ const post = async (report: Report): Promise<IngestResult> => {
   return response.json<IngestResult>();
 };
 
+/** One batch through the real route; each item's ingest result, in order. */
+const postBatch = async (reports: Report[]): Promise<(IngestResult | undefined)[]> => {
+  const response = await t.app.inject({
+    method: "POST",
+    url: "/api/v1/reports/batch",
+    headers: { authorization: `Bearer ${t.token}` },
+    payload: { reports },
+  });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json<BatchResult>().results.map((result) => result.result);
+};
+
 const duplicates = (findings: Finding[]) => findings.filter((finding) => finding.ruleId === "duplicate");
 
 describe("duplicate lookup", () => {
@@ -85,20 +97,11 @@ describe("duplicate lookup", () => {
 
   it("in one batch, a holder whose report in the batch is older than the threshold does not count", async () => {
     const batchShared = await issueCertificate(pki, { fqdn: "db01.contoso.com", serialHex: "0d0d02" });
-    const response = await t.app.inject({
-      method: "POST",
-      url: "/api/v1/reports/batch",
-      headers: { authorization: `Bearer ${t.token}` },
-      payload: {
-        reports: [
-          buildReport("db01.contoso.com", [batchShared], { collectedAt: at(0) }),
-          buildReport("db02.contoso.com", [batchShared], { collectedAt: at(30) }),
-          buildReport("db03.contoso.com", [batchShared], { collectedAt: at(31) }),
-        ],
-      },
-    });
-    expect(response.statusCode).toBe(200);
-    const [first, second, third] = response.json<BatchResult>().results.map((result) => result.result);
+    const [first, second, third] = await postBatch([
+      buildReport("db01.contoso.com", [batchShared], { collectedAt: at(0) }),
+      buildReport("db02.contoso.com", [batchShared], { collectedAt: at(30) }),
+      buildReport("db03.contoso.com", [batchShared], { collectedAt: at(31) }),
+    ]);
     expect(duplicates(first?.findings ?? [])).toEqual([]);
     // db01 reported 30 hours before db02: silent for db02's report, so db02 sees no other holder.
     expect(duplicates(second?.findings ?? [])).toEqual([]);
@@ -110,20 +113,11 @@ describe("duplicate lookup", () => {
 
   it("in a host's second report of a batch (a later round, read again), silent holders do not count", async () => {
     const roundShared = await issueCertificate(pki, { fqdn: "web01.contoso.com", serialHex: "0d0d03" });
-    const response = await t.app.inject({
-      method: "POST",
-      url: "/api/v1/reports/batch",
-      headers: { authorization: `Bearer ${t.token}` },
-      payload: {
-        reports: [
-          buildReport("web01.contoso.com", [roundShared], { collectedAt: at(0) }),
-          buildReport("web02.contoso.com", [roundShared], { collectedAt: at(1) }),
-          buildReport("web02.contoso.com", [roundShared], { collectedAt: at(40) }),
-        ],
-      },
-    });
-    expect(response.statusCode).toBe(200);
-    const [, early, late] = response.json<BatchResult>().results.map((result) => result.result);
+    const [, early, late] = await postBatch([
+      buildReport("web01.contoso.com", [roundShared], { collectedAt: at(0) }),
+      buildReport("web02.contoso.com", [roundShared], { collectedAt: at(1) }),
+      buildReport("web02.contoso.com", [roundShared], { collectedAt: at(40) }),
+    ]);
     expect(duplicates(early?.findings ?? [])[0]?.message).toContain("web01.contoso.com");
     // web01 last reported 40 hours before web02's second report: silent, so no duplicate any more.
     expect(duplicates(late?.findings ?? [])).toEqual([]);

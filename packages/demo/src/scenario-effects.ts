@@ -178,6 +178,8 @@ export function applyScenario(
       draft.registry = "none";
       draft.hash = "none";
       draft.load = null;
+      // With certificate authentication, the Health Service logs "no certificate specified" (21022).
+      draft.after = [21022];
       return;
     case "stale-registry":
       draft.registry = "previous";
@@ -193,6 +195,15 @@ export function applyScenario(
       return;
     case "channel-rejected":
       draft.after = [20070];
+      return;
+    case "registry-certificate-unusable":
+      // The registry names a certificate the Health Service cannot authenticate with (21036), after an
+      // earlier good load: the failure is the newest load event and supersedes that 20053.
+      draft.load = 21036;
+      return;
+    case "mutual-auth-failed":
+      // Loaded fine, then no mutually authenticated connection to its management server (21007).
+      draft.after = [21007];
       return;
     case "load-unconfirmed":
       draft.registryWrittenAfterLoad = true;

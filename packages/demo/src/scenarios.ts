@@ -38,6 +38,8 @@ export const SCENARIO_IDS = [
   "missing-sign-byte",
   "hash-mismatch",
   "channel-rejected",
+  "registry-certificate-unusable",
+  "mutual-auth-failed",
   "load-unconfirmed",
   "long-lifetime",
   "cloned",
@@ -90,6 +92,9 @@ export const SCENARIOS: Readonly<Record<Exclude<ScenarioId, "healthy">, Scenario
   "missing-sign-byte": { rule: "registry-serial", perThousand: 0.5, min: 1 },
   "hash-mismatch": { rule: "registry-serial", perThousand: 0.5, min: 1 },
   "channel-rejected": { rule: "events", perThousand: 1, min: 2 },
+  // Issue 13's connector events beyond the seed: a load failure (21036) and a channel problem (21007).
+  "registry-certificate-unusable": { rule: "events", perThousand: 0.5, min: 1 },
+  "mutual-auth-failed": { rule: "events", perThousand: 0.5, min: 1 },
   "load-unconfirmed": { rule: "events", perThousand: 1, min: 2 },
   "long-lifetime": { rule: "lifetime", perThousand: 1, min: 2 },
   cloned: { rule: "duplicate", perThousand: 0.5, min: 1 },
