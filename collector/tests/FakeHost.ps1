@@ -60,3 +60,20 @@ function Use-FakeHostFixture {
         LastWrite = $lastWrite
     }
 }
+
+function Register-FakeHostMocks {
+    <#
+    Every Windows read answered from the fake host: the registry table, and $script:Fake (what
+    Use-FakeHostFixture returned) with $script:Root (the test CA) for the computer, stores, key and events.
+    Called from a BeforeEach, so the mocks belong to that block as if written there.
+    #>
+    Mock Read-RegistryValues { Get-FakeRegistryValues $Path }
+    Mock Read-RegistrySubkeyNames { Get-FakeRegistrySubkeyNames $Path }
+    Mock Read-RegistryKeyLastWriteTime { $script:Fake.LastWrite }
+    Mock Read-ComputerSystem { $script:Fake.Computer }
+    Mock Read-StoreCertificates { @($script:Fake.Certificate) } -ParameterFilter { $StoreName -eq 'My' }
+    Mock Read-StoreCertificates { @($script:Root) } -ParameterFilter { $StoreName -eq 'Root' }
+    Mock Read-StoreCertificates { @() } -ParameterFilter { @('Operations Manager', 'CA', 'REQUEST') -contains $StoreName }
+    Mock Read-CertificateKeyInfo { $script:Fake.Key }
+    Mock Read-ConnectorEventRecords { $script:Fake.Events }
+}

@@ -26,15 +26,7 @@ BeforeAll {
 Describe 'A report from a fixture-backed agent' {
     BeforeEach {
         $script:Fake = Use-FakeHostFixture -Name 'agent11' -Issuer $script:Root
-        Mock Read-RegistryValues { Get-FakeRegistryValues $Path }
-        Mock Read-RegistrySubkeyNames { Get-FakeRegistrySubkeyNames $Path }
-        Mock Read-RegistryKeyLastWriteTime { $script:Fake.LastWrite }
-        Mock Read-ComputerSystem { $script:Fake.Computer }
-        Mock Read-StoreCertificates { @($script:Fake.Certificate) } -ParameterFilter { $StoreName -eq 'My' }
-        Mock Read-StoreCertificates { @($script:Root) } -ParameterFilter { $StoreName -eq 'Root' }
-        Mock Read-StoreCertificates { @() } -ParameterFilter { @('Operations Manager', 'CA', 'REQUEST') -contains $StoreName }
-        Mock Read-CertificateKeyInfo { $script:Fake.Key }
-        Mock Read-ConnectorEventRecords { $script:Fake.Events }
+        Register-FakeHostMocks
     }
 
     Context 'Its JSON' {
