@@ -55,6 +55,12 @@ export const HostFilterSchema = Type.Object(
     q: Type.Optional(
       Type.String({ minLength: 1, maxLength: 253, description: "Case-insensitive substring of the FQDN" }),
     ),
+    expected: Type.Optional(
+      Type.Enum(["true", "false"], {
+        description:
+          "true: hosts an inventory lists (and that no newer import retired), the overview's coverage; false: the others",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -125,6 +131,30 @@ export const CountSchema = Type.Object({
 });
 export type Count = Static<typeof CountSchema>;
 
+/**
+ * Inventory coverage: of the hosts an inventory lists (and no newer import retired), how many report.
+ * expected = reporting + silent + neverReported. Retired hosts are counted apart.
+ */
+export const CoverageSchema = Type.Object({
+  expected: CountSchema,
+  reporting: CountSchema,
+  silent: CountSchema,
+  neverReported: CountSchema,
+  /** Hosts a newer inventory import no longer lists (Host.retiredAt set). */
+  retired: CountSchema,
+  byManagementGroup: Type.Array(
+    Type.Object({
+      /** null: expected hosts without a management group. */
+      managementGroup: Nullable(Type.String()),
+      expected: CountSchema,
+      reporting: CountSchema,
+      silent: CountSchema,
+      neverReported: CountSchema,
+    }),
+  ),
+});
+export type Coverage = Static<typeof CoverageSchema>;
+
 export const SummarySchema = Type.Object({
   generatedAt: Type.String({ format: "date-time" }),
   silentAfterHours: Type.Integer(),
@@ -137,6 +167,7 @@ export const SummarySchema = Type.Object({
   /** Hosts that use Kerberos (no channel certificate required or configured), counted apart. */
   usesKerberos: CountSchema,
   topFailingRules: Type.Array(Type.Object({ ...CountSchema.properties, title: Type.String() })),
+  coverage: CoverageSchema,
 });
 export type Summary = Static<typeof SummarySchema>;
 

@@ -42,6 +42,8 @@ export function hostFilterSql(filter: HostFilter, clock: EstateClock): Prisma.Sq
   const authentication = split<AuthenticationFilter>(filter.authentication);
   if (authentication) conditions.push(anyOf(authentication.map(authenticationSql)));
   if (filter.q) conditions.push(Prisma.sql`h."fqdn" LIKE ${`%${escapeLike(filter.q.toLowerCase())}%`}`);
+  if (filter.expected)
+    conditions.push(filter.expected === "true" ? expectedSql : Prisma.sql`NOT ${expectedSql}`);
   return conditions.length ? Prisma.join(conditions, " AND ") : Prisma.sql`TRUE`;
 }
 
@@ -82,6 +84,12 @@ type AuthenticationFilter = (typeof AUTHENTICATION_FILTER_VALUES)[number];
 export function authenticationSql(value: AuthenticationFilter): Prisma.Sql {
   return value === "kerberos" ? Prisma.sql`h."usesKerberos"` : Prisma.sql`NOT h."usesKerberos"`;
 }
+
+/**
+ * Listed by an inventory and not retired by a newer import of its group: the hosts coverage counts.
+ * Retired hosts are excluded here too, not only by the list default, so coverage never counts one.
+ */
+export const expectedSql = Prisma.sql`(h."expected" AND h."retiredAt" IS NULL)`;
 
 export function reportingSql(state: ReportingState, clock: EstateClock): Prisma.Sql {
   if (state === "never") return Prisma.sql`h."lastReportAt" IS NULL`;

@@ -2,6 +2,7 @@ import type { Count, HostFilter, Summary } from "@certfleet/contracts";
 import { EXPIRY_FILTER_VALUES } from "@certfleet/contracts";
 import { RULE_IDS, type RuleId, ruleMeta } from "@certfleet/core";
 import { type Database, Prisma } from "@certfleet/db";
+import { estateCoverage } from "./coverage";
 import { authenticationSql, type EstateClock, expirySql, filterQuery, reportingSql } from "./filters";
 
 const STATUSES = ["error", "warning", "ok"] as const;
@@ -29,7 +30,7 @@ export async function estateSummary(db: Database, clock: EstateClock): Promise<S
     (state) =>
       Prisma.sql`count(*) FILTER (WHERE ${reportingSql(state, clock)})::int AS ${Prisma.raw(`"reporting_${state}"`)}`,
   );
-  const [[totals], byStatus, byRole, byGroup, rules] = await Promise.all([
+  const [[totals], byStatus, byRole, byGroup, rules, coverage] = await Promise.all([
     db.$queryRaw<Record<string, number>[]>`
       SELECT count(*)::int AS total, ${Prisma.join([...bucketColumns, ...reportingColumns])},
         count(*) FILTER (WHERE ${authenticationSql("kerberos")})::int AS "uses_kerberos" FROM "Host" h`,
@@ -44,6 +45,7 @@ export async function estateSummary(db: Database, clock: EstateClock): Promise<S
     db.$queryRaw<{ key: string; n: number }[]>`
       SELECT "ruleId" AS key, count(DISTINCT "hostId")::int AS n FROM "HostFinding"
       WHERE severity IN ('error', 'warning') GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10`,
+    estateCoverage(db, clock),
   ]);
   const lookup = (rows: { key: string | null; n: number }[], key: string) =>
     rows.find((row) => row.key === key)?.n;
@@ -64,6 +66,7 @@ export async function estateSummary(db: Database, clock: EstateClock): Promise<S
       ...count(row.key, row.n, { rule: row.key, findingSeverity: FAILING }),
       title: isRuleId(row.key) ? ruleMeta(row.key).title : row.key,
     })),
+    coverage,
   };
 }
 
