@@ -33,6 +33,9 @@ export const SEVERITIES = list<Severity>()(["error", "warning", "info"]);
 export type AuthenticationFilter = (typeof AUTHENTICATION_FILTER_VALUES)[number];
 /** kerberos: hosts whose newest report shows Kerberos (no certificate required or configured). */
 export const AUTHENTICATIONS = list<AuthenticationFilter>()(["kerberos", "certificate"]);
+export type ExpectedFilter = NonNullable<HostListQuery["expected"]>;
+/** true: hosts an inventory lists (the overview's coverage); false: hosts that report without being listed. */
+export const EXPECTED_VALUES = list<ExpectedFilter>()(["true", "false"]);
 export type HostSort = NonNullable<HostListQuery["sort"]>;
 export const SORTS = list<HostSort>()(["expiry", "fqdn", "status", "lastReport"]);
 export type SortOrder = NonNullable<HostListQuery["order"]>;
@@ -57,6 +60,7 @@ const KEYS = [
   "reporting",
   "authentication",
   "q",
+  "expected",
   "sort",
   "order",
 ] as const satisfies readonly (keyof HostListParams)[];
@@ -112,6 +116,8 @@ function acceptValue(name: string, value: string): string | number | undefined {
       const text = value.trim();
       return text.length >= 1 && text.length <= 253 ? text : undefined;
     }
+    case "expected":
+      return (EXPECTED_VALUES as readonly string[]).includes(value) ? value : undefined;
     case "sort":
       return (SORTS as readonly string[]).includes(value) ? value : undefined;
     case "order":
@@ -160,4 +166,9 @@ export function toggleMulti(params: HostListParams, key: MultiKey, value: string
   // Keep the canonical order so the URL (and the query key) does not depend on click order.
   const ordered = MULTI_VALUES[key].filter((v) => next.includes(v));
   return normalize({ ...params, [key]: ordered.length > 0 ? ordered.join(",") : undefined });
+}
+
+/** Sets a one-value filter (`expected`), or clears it when the same value is chosen again. */
+export function toggleExpected(params: HostListParams, value: ExpectedFilter): HostListParams {
+  return normalize({ ...params, expected: params.expected === value ? undefined : value });
 }

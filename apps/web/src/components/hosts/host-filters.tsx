@@ -14,6 +14,7 @@ import {
 } from "@/lib/format";
 import {
   AUTHENTICATIONS,
+  EXPECTED_VALUES,
   EXPIRY_BUCKETS,
   type MultiKey,
   multiValues,
@@ -21,6 +22,7 @@ import {
   ROLES,
   SEVERITIES,
   STATUSES,
+  toggleExpected,
   toggleMulti,
 } from "@/lib/host-query";
 import type { HostListParams } from "@/lib/query-keys";
@@ -73,6 +75,7 @@ export function HostFilters({ params, setParams }: { params: HostListParams; set
           params={params}
           setParams={setParams}
         />
+        <InventoryChips params={params} setParams={setParams} />
       </div>
       <div className="filter-row">
         <ChipGroup
@@ -284,6 +287,31 @@ function ChipGroup({
             </button>
           );
         })}
+      </div>
+    </fieldset>
+  );
+}
+
+const EXPECTED_LABEL = { true: "Listed", false: "Not listed" } as const;
+
+/** Whether an inventory lists the host: one value at a time (the API takes true or false, not both). */
+function InventoryChips({ params, setParams }: ControlProps) {
+  return (
+    <fieldset className="chip-group" data-filter="expected">
+      <legend>Inventory</legend>
+      <div className="chips">
+        {EXPECTED_VALUES.map((value) => (
+          <button
+            key={value}
+            type="button"
+            className="chip"
+            aria-pressed={params.expected === value}
+            data-value={value}
+            onClick={() => setParams(toggleExpected(params, value))}
+          >
+            {EXPECTED_LABEL[value]}
+          </button>
+        ))}
       </div>
     </fieldset>
   );

@@ -8,6 +8,7 @@ import { summaryQuery } from "@/lib/estate";
 import { formatCount, formatDateTime, labelFor, REPORTING_LABEL, ROLE_LABEL } from "@/lib/format";
 import { hostsHref } from "@/lib/host-query";
 import { Breakdown } from "./breakdown";
+import { CoveragePanel } from "./coverage";
 import { ExpiryBuckets } from "./expiry-buckets";
 import { ExpiryTimeline } from "./expiry-timeline";
 import { FailingRules } from "./failing-rules";
@@ -121,6 +122,7 @@ export function Overview() {
           total={data.total.count}
         />
       </div>
+      <CoveragePanel coverage={data.coverage} silentAfterHours={data.silentAfterHours} />
       <FailingRules rules={data.topFailingRules} total={data.total.count} />
       <KerberosHosts count={data.usesKerberos} />
     </div>
