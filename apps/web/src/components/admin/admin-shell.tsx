@@ -10,6 +10,7 @@ import { useSession } from "@/lib/session";
 const ADMIN_NAV = [
   { href: "/admin/users", label: "Users" },
   { href: "/admin/tokens", label: "Collector tokens" },
+  { href: "/admin/inventory", label: "Inventory" },
   { href: "/admin/trust-anchors", label: "Trust anchors" },
   { href: "/admin/settings", label: "Settings" },
   { href: "/admin/notifications", label: "Notifications" },
@@ -37,8 +38,8 @@ export function AdminShell({ children }: { children: ReactNode }) {
   if (!roleAtLeast(session.data.user.role, "admin"))
     return (
       <EmptyState title="Admins only">
-        Users, collector tokens, trust anchors, settings and the audit log are managed by admins. You are
-        signed in as {session.data.user.email} ({USER_ROLE_LABEL[session.data.user.role]}).
+        Users, collector tokens, inventory imports, trust anchors, settings and the audit log are managed by
+        admins. You are signed in as {session.data.user.email} ({USER_ROLE_LABEL[session.data.user.role]}).
       </EmptyState>
     );
 
