@@ -20,7 +20,7 @@ export interface ExpectedHost {
 export interface InventoryOutcome {
   /** Hosts that had never reported: created with no status. */
   created: number;
-  /** Hosts already known (reported, or listed before): now marked expected. */
+  /** Hosts already known (reported, or listed before) the inventory changed: now expected, back, or corrected. */
   marked: number;
 }
 
@@ -69,6 +69,13 @@ export async function registerExpectedHosts(
       "primaryServer" = CASE WHEN "Host"."lastReportAt" IS NULL
         THEN EXCLUDED."primaryServer" ELSE "Host"."primaryServer" END,
       "certificateAuthSetting" = COALESCE(EXCLUDED."certificateAuthSetting", "Host"."certificateAuthSetting")
+    -- A host the inventory changes nothing about is not rewritten: re-importing the same 200,000 hosts is a read.
+    WHERE NOT "Host"."expected" OR "Host"."retiredAt" IS NOT NULL
+      OR (EXCLUDED."certificateAuthSetting" IS NOT NULL
+        AND EXCLUDED."certificateAuthSetting" IS DISTINCT FROM "Host"."certificateAuthSetting")
+      OR ("Host"."lastReportAt" IS NULL AND ("Host"."role" <> EXCLUDED."role"
+        OR "Host"."managementGroupId" IS DISTINCT FROM EXCLUDED."managementGroupId"
+        OR "Host"."primaryServer" IS DISTINCT FROM EXCLUDED."primaryServer"))
     RETURNING (xmax = 0) AS inserted`;
   const created = result.filter((row) => row.inserted).length;
   return { created, marked: result.length - created };
