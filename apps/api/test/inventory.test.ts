@@ -49,12 +49,12 @@ async function listed(query: string): Promise<string[]> {
     .sort();
 }
 
-async function reportFrom(fqdn: string, managementGroup: string) {
+async function reportFrom(fqdn: string, managementGroup: string, expiresInDays = 300) {
   const certificate = await issueCertificate(pki, {
     fqdn,
     serialHex: "5a0102030405060708",
     notBefore: new Date(Date.now() - 30 * DAY),
-    notAfter: new Date(Date.now() + 300 * DAY),
+    notAfter: new Date(Date.now() + expiresInDays * DAY),
   });
   const report = buildReport(fqdn, [certificate]);
   report.host.managementGroup = managementGroup;
@@ -137,7 +137,8 @@ describe("inventory snapshots: retirement and return", () => {
         ...["r1", "r2", "r3", "r4"].map((n) => `${n}.snap.contoso.com,Agent,MG-SNAP`),
       ),
     ]);
-    await reportFrom("r2.snap.contoso.com", "MG-SNAP");
+    // Expiring in 10 days: a finding the rule catalogue counts, until r2 is retired.
+    await reportFrom("r2.snap.contoso.com", "MG-SNAP", 10);
     const r3 = await t.db.host.findUniqueOrThrow({ where: { fqdn: "r3.snap.contoso.com" } });
     const task = await t.db.renewalTask.create({
       data: {
@@ -151,6 +152,12 @@ describe("inventory snapshots: retirement and return", () => {
       },
     });
     const summaryBefore = (await t.get("/api/v1/summary")).json<Summary>().total.count;
+    const ruleCounts = async () =>
+      (await t.get("/api/v1/rules"))
+        .json<{ rules: { hosts: { count: number } }[] }>()
+        .rules.reduce((sum, rule) => sum + rule.hosts.count, 0);
+    const rulesBefore = await ruleCounts();
+    const findingsOfR2 = await t.db.hostFinding.count({ where: { host: { fqdn: "r2.snap.contoso.com" } } });
     // The newer snapshot of MG-SNAP lacks r2 and r3 and adds r5; a host of another group is not touched.
     const snapshot = csv(
       "fqdn,role,managementGroup",
@@ -181,6 +188,8 @@ describe("inventory snapshots: retirement and return", () => {
     ]);
     expect(await listed("q=snap&retired=true")).toEqual(["r2.snap.contoso.com", "r3.snap.contoso.com"]);
     expect((await t.get("/api/v1/summary")).json<Summary>().total.count).toBe(summaryBefore - 2 + 1);
+    expect(findingsOfR2).toBeGreaterThan(0);
+    expect(await ruleCounts()).toBe(rulesBefore - findingsOfR2);
     const exported = await t.get("/api/v1/hosts/export.csv?q=snap");
     expect(exported.body).toContain("r1.snap.contoso.com");
     expect(exported.body).not.toContain("r3.snap.contoso.com");
@@ -196,7 +205,10 @@ describe("inventory snapshots: retirement and return", () => {
     const cancelled = (await audit(`action=task.cancel&entityId=${task.id}`)).json<AuditPage>().items;
     expect(cancelled[0]?.after).toMatchObject({ status: "cancelled", reason: RETIRED_TASK_REASON });
     const [entry] = (await audit("action=inventory.import")).json<AuditPage>().items;
-    expect(entry?.after).toMatchObject({ added: 1, retired: 2, cancelledTasks: 1, sources: ["hosts.csv"] });
+    // Two tasks: r3's, and the one ingest opened for r2's expiring certificate.
+    expect(entry?.after).toMatchObject({ added: 1, retired: 2, cancelledTasks: 2, sources: ["hosts.csv"] });
+    const r2Tasks = await t.db.renewalTask.findMany({ where: { host: { fqdn: "r2.snap.contoso.com" } } });
+    expect(r2Tasks.map((item) => item.status)).toEqual(["cancelled"]);
 
     // r2 reports again: back at once. r3 appears in a later import: restored.
     await reportFrom("r2.snap.contoso.com", "MG-SNAP");
