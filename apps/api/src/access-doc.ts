@@ -5,7 +5,9 @@ import type { RoutePolicy } from "./plugins/auth";
 
 const WHO: Record<string, string> = {
   public: "anyone",
-  collector: "collector token",
+  collector: "token with reports",
+  inventory: "admin, or token with inventory",
+  reader: "viewer+, or token with read",
   viewer: "viewer+",
   operator: "operator+",
   lead: "lead+",
@@ -36,6 +38,8 @@ export function renderAccessMarkdown(policies: RoutePolicy[]): string {
     "the session's CSRF token in `x-csrf-token`. Operators may move only tasks assigned to them.",
     "An account that must choose a new password (the first admin) reaches only the routes marked †;",
     "every other role route answers it 403 with type `…/problems/password-change-required`.",
+    "Collector tokens carry scopes (reports, inventory, read): a token without the scope a route needs",
+    "gets 403 naming it; a request with a bearer token is judged by the token, never by a cookie.",
     "",
     "| Method | Path | Who | What |",
     "| --- | --- | --- | --- |",

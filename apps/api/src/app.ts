@@ -18,6 +18,7 @@ import complianceRoutes from "./routes/compliance";
 import exportRoutes from "./routes/exports";
 import healthRoutes from "./routes/health";
 import hostRoutes from "./routes/hosts";
+import inventoryRoutes from "./routes/inventory";
 import notificationRoutes from "./routes/notifications";
 import oidcRoutes from "./routes/oidc";
 import reportRoutes from "./routes/reports";
@@ -109,6 +110,7 @@ export async function buildApp(
   await app.register(userRoutes);
   await app.register(userSsoRoutes);
   await app.register(tokenRoutes);
+  await app.register(inventoryRoutes);
   await app.register(trustAnchorRoutes);
   await app.register(taskRoutes);
   await app.register(auditRoutes);

@@ -35,7 +35,8 @@ function expected(access: string, caller: Caller): 401 | 403 | "allowed" {
   if (access === "public") return "allowed";
   if (access === "collector") return 401; // a user session never stands in for a collector token
   if (caller === "nobody") return 401;
-  return USER_ROLES.indexOf(caller) >= USER_ROLES.indexOf(access as UserRole) ? "allowed" : 403;
+  const role = ({ inventory: "admin", reader: "viewer" } as Record<string, UserRole>)[access] ?? access;
+  return USER_ROLES.indexOf(caller) >= USER_ROLES.indexOf(role as UserRole) ? "allowed" : 403;
 }
 
 async function headersFor(caller: Caller, url: string): Promise<Record<string, string>> {
@@ -79,30 +80,47 @@ describe("route × role", () => {
     expect(mismatches).toEqual([]);
   });
 
-  it("lets a collector token through collector routes only", async () => {
-    const bearer = { authorization: `Bearer ${t.token}` };
+  it("lets a token through the routes its scopes open, 403 on the other token routes, 401 elsewhere", async () => {
+    // Every scope is tried alone: the seeded token (reports, inventory) cannot show a missing scope.
+    const byScope = {
+      reports: await t.tokenWithScopes(["reports"]),
+      inventory: await t.tokenWithScopes(["inventory"]),
+      read: await t.tokenWithScopes(["read"]),
+    };
+    const scopeOf: Record<string, keyof typeof byScope> = {
+      collector: "reports",
+      inventory: "inventory",
+      reader: "read",
+    };
+    const mismatches: string[] = [];
     for (const route of t.app.routePolicies.filter((r) => r.method !== "HEAD")) {
-      const response = await t.app.inject({
-        method: route.method as "GET",
-        url: concrete(route.url),
-        headers: bearer,
-        ...(route.method === "GET" ? {} : { payload: {} }),
-      });
-      if (route.access === "collector" || route.access === "public") {
-        expect([401, 403], `${route.method} ${route.url}`).not.toContain(response.statusCode);
-      } else {
-        expect(response.statusCode, `${route.method} ${route.url}`).toBe(401);
+      for (const [scope, token] of Object.entries(byScope)) {
+        const response = await t.app.inject({
+          method: route.method as "GET",
+          url: concrete(route.url),
+          headers: { authorization: `Bearer ${token}` },
+          ...(route.method === "GET" ? {} : { payload: {} }),
+        });
+        const needs = scopeOf[route.access];
+        const want = route.access === "public" || needs === scope ? "allowed" : needs ? 403 : 401;
+        const ok =
+          want === "allowed" ? ![401, 403].includes(response.statusCode) : response.statusCode === want;
+        if (!ok)
+          mismatches.push(`${route.method} ${route.url} with ${scope}: ${response.statusCode}, want ${want}`);
       }
     }
+    expect(mismatches).toEqual([]);
   });
 
   it("names the least role of every route in the OpenAPI document's route list", () => {
     const byUrl = new Map(t.app.routePolicies.map((route) => [`${route.method} ${route.url}`, route.access]));
-    expect(byUrl.get("GET /api/v1/hosts")).toBe("viewer");
+    expect(byUrl.get("GET /api/v1/hosts")).toBe("reader");
     expect(byUrl.get("POST /api/v1/tasks/:id/transitions")).toBe("operator");
     expect(byUrl.get("POST /api/v1/tasks/bulk-assign")).toBe("lead");
     expect(byUrl.get("POST /api/v1/tokens")).toBe("admin");
     expect(byUrl.get("POST /api/v1/reports")).toBe("collector");
+    expect(byUrl.get("POST /api/v1/inventory")).toBe("inventory");
+    expect(byUrl.get("GET /api/v1/hosts/export.csv")).toBe("reader");
     // The API docs are declared like any route (public), not left outside the access model.
     expect(byUrl.get("GET /api/docs")).toBe("public");
     expect(byUrl.get("GET /api/docs/json")).toBe("public");

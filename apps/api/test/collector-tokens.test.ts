@@ -190,10 +190,12 @@ describe("scoped collector tokens", () => {
     expect(entry?.before).toEqual({
       name: "branch collector",
       scope: { managementGroups: [], fqdnSuffixes: [] },
+      scopes: ["reports"],
     });
     expect(entry?.after).toEqual({
       name: "branch collector",
       scope: { managementGroups: [], fqdnSuffixes: [".branch.contoso.com"] },
+      scopes: ["reports"],
     });
     // The next report outside the new scope is refused; inside it still works.
     expect((await post(await reportFor("ms03.contoso.com", "MG-PROD"), token.token)).statusCode).toBe(403);

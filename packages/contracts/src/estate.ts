@@ -46,6 +46,12 @@ export const HostFilterSchema = Type.Object(
       }),
     ),
     reporting: Type.Optional(commaList(["reporting", "silent", "never"], "Comma-separated reporting states")),
+    retired: Type.Optional(
+      Type.Enum(["true", "false"], {
+        description:
+          "true: only hosts an inventory import retired (gone from SCOM); default false: only live hosts",
+      }),
+    ),
     authentication: Type.Optional(
       commaList(
         [...AUTHENTICATION_FILTER_VALUES],

@@ -5,6 +5,7 @@ export * from "./certreq-settings";
 export * from "./compliance";
 export * from "./estate";
 export * from "./exports";
+export * from "./inventory";
 export * from "./notifications";
 export * from "./report";
 export * from "./results";

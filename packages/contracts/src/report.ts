@@ -9,7 +9,7 @@ export type HostRole = Static<typeof HostRoleSchema>;
 const hexString = (description: string) =>
   Type.String({ pattern: "^(0[xX])?[0-9A-Fa-f\\s:-]*$", maxLength: 256, description });
 
-const FQDN_PATTERN = "^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\\.?$";
+export const FQDN_PATTERN = "^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\\.?$";
 
 export const ReportManagementGroupSchema = Type.Object(
   {

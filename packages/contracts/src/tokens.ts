@@ -17,6 +17,20 @@ export const TokenScopeSchema = Type.Object(
 );
 export type TokenScope = Static<typeof TokenScopeSchema>;
 
+/**
+ * What a collector token may do: `reports` posts reports (single and batch), `inventory` imports the
+ * SCOM inventory, `read` reads the host list, detail, summary and host exports (the CLI's export).
+ */
+export const TOKEN_SCOPE_NAMES = ["reports", "inventory", "read"] as const;
+export type TokenScopeName = (typeof TOKEN_SCOPE_NAMES)[number];
+export const TokenScopeNameSchema = Type.Enum([...TOKEN_SCOPE_NAMES]);
+export const TokenScopesSchema = Type.Array(TokenScopeNameSchema, {
+  minItems: 1,
+  maxItems: TOKEN_SCOPE_NAMES.length,
+  uniqueItems: true,
+  description: "At least one of reports, inventory, read",
+});
+
 export const CollectorTokenSchema = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
@@ -27,6 +41,7 @@ export const CollectorTokenSchema = Type.Object({
   lastUsedAt: Nullable(DateTime()),
   revokedAt: Nullable(DateTime()),
   scope: TokenScopeSchema,
+  scopes: TokenScopesSchema,
 });
 export type CollectorToken = Static<typeof CollectorTokenSchema>;
 
@@ -37,6 +52,7 @@ export const CollectorTokenCreateSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 120, description: "Where the collector runs" }),
     scope: Type.Optional(TokenScopeSchema),
+    scopes: Type.Optional({ ...TokenScopesSchema, description: 'What it may do; default ["reports"]' }),
   },
   { additionalProperties: false },
 );
@@ -47,6 +63,7 @@ export const CollectorTokenUpdateSchema = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
     scope: Type.Optional(TokenScopeSchema),
+    scopes: Type.Optional(TokenScopesSchema),
   },
   { additionalProperties: false, minProperties: 1 },
 );

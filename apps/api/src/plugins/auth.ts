@@ -1,4 +1,4 @@
-import type { SessionUser, UserRole } from "@certfleet/contracts";
+import type { SessionUser, TokenScopeName, UserRole } from "@certfleet/contracts";
 import { roleAtLeast, USER_ROLES } from "@certfleet/core";
 import cookie from "@fastify/cookie";
 import csrf from "@fastify/csrf-protection";
@@ -20,14 +20,24 @@ import { CollectorTokenCache } from "../services/token-cache";
  * Who may call a route. Every route declares one in `config.access`; a route without it stops the
  * app at start-up, so nothing ships unguarded by accident (and the route × role test walks them all).
  * - public: health, documentation, sign-in;
- * - collector: a live collector bearer token;
+ * - collector: a live collector bearer token with the `reports` scope;
+ * - inventory: an admin session, or a live collector token with the `inventory` scope (the CLI's import);
+ * - reader: a viewer (or higher) session, or a live collector token with the `read` scope (the CLI's
+ *   export); a request that sends a bearer token is judged by the token alone, never by a cookie;
  * - viewer | operator | lead | admin: a signed-in user with at least that role. State-changing
  *   methods also need the CSRF token (x-csrf-token) that GET /api/v1/auth/session hands out.
+ * A token lacking the scope a route needs gets 403 naming the scope.
  * A user who must change their password (the first admin, created from an environment variable)
  * reaches only the routes that say `beforePasswordChange: true`; every other one answers 403.
  */
-export type Access = "public" | "collector" | UserRole;
-const ACCESS_LEVELS: readonly Access[] = ["public", "collector", ...USER_ROLES];
+export type Access = "public" | "collector" | "inventory" | "reader" | UserRole;
+const ACCESS_LEVELS: readonly Access[] = ["public", "collector", "inventory", "reader", ...USER_ROLES];
+
+/** The routes a token may reach besides pure collector ones: its scope, or this session role instead. */
+const TOKEN_OR_SESSION: Partial<Record<Access, { scope: TokenScopeName; role: UserRole }>> = {
+  inventory: { scope: "inventory", role: "admin" },
+  reader: { scope: "read", role: "viewer" },
+};
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export const CSRF_COOKIE = "certfleet_csrf";
 const SWEEP_INTERVAL_MS = 60 * 60_000;
@@ -46,7 +56,7 @@ declare module "fastify" {
      * serving a library's own routes (the API docs), which cannot carry `config.access`.
      */
     defaultRouteAccess?: Access;
-    /** onRequest hook for collector routes: a live collector bearer token or 401. */
+    /** onRequest hook for collector routes: a live collector bearer token (401) with the `reports` scope (403). */
     requireCollector: (request: FastifyRequest) => Promise<void>;
     /** Live collector tokens, cached briefly; invalidate after changing a token. */
     collectorTokens: CollectorTokenCache;
@@ -90,6 +100,17 @@ export function auditActor(request: FastifyRequest): AuditActor {
   return { id: user.id, email: user.email, ip: request.ip };
 }
 
+/**
+ * Who the audit log records for a route that takes a session or a token: the user, or the token by name
+ * (no user id: a token is not an account).
+ */
+export function requestActor(request: FastifyRequest): AuditActor {
+  if (request.session) return auditActor(request);
+  const token = request.collectorToken;
+  if (!token) throw new Error(`${request.routeOptions.url} has neither a session nor a token`);
+  return { id: 0, email: `token:${token.name} (#${token.id})`, ip: request.ip };
+}
+
 export default fp(
   async function authPlugin(app: FastifyInstance) {
     await app.register(cookie);
@@ -101,22 +122,33 @@ export default fp(
     const collectorTokens = new CollectorTokenCache(app.db, app.config.collectorTokenCacheMs);
     app.decorate("collectorTokens", collectorTokens);
 
-    app.decorate("requireCollector", async (request: FastifyRequest) => {
-      const token = bearerToken(request);
-      if (!token) {
-        throw new ProblemError(
-          401,
-          "Authentication required",
-          "Send Authorization: Bearer <collector token>.",
-        );
-      }
-      const collector = await collectorTokens.verify(token);
-      if (collector === null) {
-        throw new ProblemError(401, "Invalid collector token", "The token is unknown or has been revoked.");
-      }
-      request.collectorTokenId = collector.id;
-      request.collectorToken = collector;
-    });
+    const requireToken = (scope: TokenScopeName) =>
+      async function requireScopedToken(request: FastifyRequest) {
+        const token = bearerToken(request);
+        if (!token) {
+          throw new ProblemError(
+            401,
+            "Authentication required",
+            "Send Authorization: Bearer <collector token>.",
+          );
+        }
+        const collector = await collectorTokens.verify(token);
+        if (collector === null) {
+          throw new ProblemError(401, "Invalid collector token", "The token is unknown or has been revoked.");
+        }
+        if (!collector.scopes.includes(scope)) {
+          throw new ProblemError(
+            403,
+            `Token lacks the ${scope} scope`,
+            `This needs a token with the ${scope} scope; this token has ${collector.scopes.join(", ")}.`,
+            undefined,
+            { missingScope: scope },
+          );
+        }
+        request.collectorTokenId = collector.id;
+        request.collectorToken = collector;
+      };
+    app.decorate("requireCollector", requireToken("reports"));
 
     const sessionLimits = { idleMinutes: app.config.auth.sessionIdleMinutes };
     const requireRole = (minimum: UserRole, beforePasswordChange: boolean) =>
@@ -152,6 +184,16 @@ export default fp(
     // csrfProtection answers a bad token with reply.send(error): the errors plugin renders it (403).
     const requireCsrf = (request: FastifyRequest, reply: FastifyReply, done: () => void) =>
       app.csrfProtection(request, reply, done);
+    // A bearer token is not sent by a browser on its own, so it needs no CSRF token.
+    const requireCsrfUnlessBearer = (request: FastifyRequest, reply: FastifyReply, done: () => void) =>
+      bearerToken(request) === null ? app.csrfProtection(request, reply, done) : done();
+    const requireTokenOrSession = (need: { scope: TokenScopeName; role: UserRole }) => {
+      const tokenCheck = requireToken(need.scope);
+      const sessionCheck = requireRole(need.role, false);
+      return async function requireScopedTokenOrSession(request: FastifyRequest) {
+        await (bearerToken(request) === null ? sessionCheck(request) : tokenCheck(request));
+      };
+    };
 
     // Housekeeping any instance may do: expired sessions and spent rate-limit windows are dead rows.
     const sweep = () =>
@@ -180,10 +222,16 @@ export default fp(
       for (const method of [route.method].flat())
         policies.push({ method, url: route.url, access, summary, beforePasswordChange });
       const existing = route.onRequest ? [route.onRequest].flat() : [];
+      const changesState = [route.method].flat().some((method) => !SAFE_METHODS.has(method));
+      const tokenOrSession = TOKEN_OR_SESSION[access];
       if (access === "collector") route.onRequest = [app.requireCollector, ...existing];
-      else if (access !== "public") {
-        const methods = [route.method].flat();
-        const changesState = methods.some((method) => !SAFE_METHODS.has(method));
+      else if (tokenOrSession) {
+        route.onRequest = [
+          requireTokenOrSession(tokenOrSession),
+          ...(changesState ? [requireCsrfUnlessBearer] : []),
+          ...existing,
+        ];
+      } else if (access !== "public" && access !== "inventory" && access !== "reader") {
         route.onRequest = [
           requireRole(access, beforePasswordChange),
           ...(changesState ? [requireCsrf] : []),

@@ -5,7 +5,7 @@ import {
   ProblemSchema,
 } from "@certfleet/contracts";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { auditActor } from "../plugins/auth";
+import { requestActor } from "../plugins/auth";
 import { recordAudit } from "../services/audit";
 import { HOST_EXPORT_FILES, hostExportFilename } from "../services/exports/host-export-files";
 import { startHostExport } from "../services/exports/host-export-rows";
@@ -19,7 +19,7 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.get(
       `/api/v1/hosts/export.${format}`,
       {
-        config: { access: "viewer" },
+        config: { access: "reader" },
         // A HEAD would run the handler and audit an export nobody downloaded.
         exposeHeadRoute: false,
         schema: {
@@ -35,7 +35,7 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const clock = app.estateClock();
         const { total, batches } = await startHostExport(app.db, request.query, clock);
         // Recorded before the first byte: an export cut short was still an export of these rows.
-        await recordAudit(app.db, auditActor(request), {
+        await recordAudit(app.db, requestActor(request), {
           action: `export.hosts_${format}`,
           entityType: "export",
           after: { filter: request.query, rows: total },

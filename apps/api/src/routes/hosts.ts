@@ -20,7 +20,7 @@ const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/api/v1/summary",
     {
-      config: { access: "viewer" },
+      config: { access: "reader" },
       schema: {
         tags: ["estate"],
         summary:
@@ -36,7 +36,7 @@ const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/api/v1/hosts",
     {
-      config: { access: "viewer" },
+      config: { access: "reader" },
       schema: {
         tags: ["estate"],
         summary: "Filtered, sorted host list with keyset (cursor) pagination and the total count",
@@ -50,7 +50,7 @@ const hostRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/api/v1/hosts/:fqdn",
     {
-      config: { access: "viewer" },
+      config: { access: "reader" },
       schema: {
         tags: ["estate"],
         summary: "One host: status, findings, bound and store certificates, events, serial history",

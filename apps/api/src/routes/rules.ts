@@ -15,7 +15,12 @@ const ruleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async () => {
-      const counts = await app.db.hostFinding.groupBy({ by: ["ruleId"], _count: { hostId: true } });
+      // Retired hosts count nowhere: the list each count links to leaves them out too.
+      const counts = await app.db.hostFinding.groupBy({
+        by: ["ruleId"],
+        where: { host: { retiredAt: null } },
+        _count: { hostId: true },
+      });
       const hostsByRule = new Map(counts.map((row) => [row.ruleId, row._count.hostId]));
       return {
         rules: RULE_CATALOG.map((rule) => ({

@@ -336,7 +336,9 @@ async function upsertHosts(tx: Tx, items: RoundItem[], receivedAt: Date): Promis
       "status" = EXCLUDED."status", "usesKerberos" = EXCLUDED."usesKerberos",
       "boundCertificateSha256" = EXCLUDED."boundCertificateSha256",
       "boundNotAfter" = EXCLUDED."boundNotAfter", "lastReportAt" = EXCLUDED."lastReportAt",
-      "lastReceivedAt" = EXCLUDED."lastReceivedAt", "updatedAt" = EXCLUDED."updatedAt"
+      "lastReceivedAt" = EXCLUDED."lastReceivedAt", "updatedAt" = EXCLUDED."updatedAt",
+      -- A host an inventory import retired that reports again is back in the estate.
+      "retiredAt" = NULL
     WHERE "Host"."lastReportAt" IS NULL OR "Host"."lastReportAt" <= EXCLUDED."lastReportAt"
     RETURNING "id", "fqdn"`;
   const ids = new Map(written.map((row) => [row.fqdn, row.id]));

@@ -1,3 +1,5 @@
+import type { TokenScopeName } from "@certfleet/contracts";
+
 /**
  * Who is submitting a report, threaded through ingest as one object so more can join it later without
  * touching every signature. `token` is null for reports loaded without a collector (demo estate, imports).
@@ -11,6 +13,8 @@ export interface IngestToken {
   name: string;
   /** Absent or empty lists: the token may report any host (fleet-wide). */
   scope?: TokenScope;
+  /** What the token may do (reports, inventory, read); the auth plugin checks each route's need. */
+  scopes: TokenScopeName[];
 }
 
 /** A collector token's limits: a report must match every non-empty list. */

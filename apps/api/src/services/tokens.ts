@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
-import type {
-  CollectorToken,
-  CollectorTokenCreate,
-  CollectorTokenCreated,
-  CollectorTokenUpdate,
+import {
+  type CollectorToken,
+  type CollectorTokenCreate,
+  type CollectorTokenCreated,
+  type CollectorTokenUpdate,
+  TOKEN_SCOPE_NAMES,
+  type TokenScopeName,
 } from "@certfleet/contracts";
 import type { Database } from "@certfleet/db";
 import { ProblemError } from "../problem";
@@ -21,12 +23,24 @@ export function generateToken(): string {
   return `cfc_${randomBytes(32).toString("base64url")}`;
 }
 
-/** Makes sure a collector token exists for this secret (CERTFLEET_COLLECTOR_TOKEN); stores only the hash. */
+/** What the token seeded from CERTFLEET_COLLECTOR_TOKEN may do: report, and import the inventory. */
+export const SEEDED_TOKEN_SCOPES: TokenScopeName[] = ["reports", "inventory"];
+const DEFAULT_SCOPES: TokenScopeName[] = ["reports"];
+
+/** The stored scopes in the contract's order, unknown names dropped (the column is plain text[]). */
+function toScopes(stored: string[]): TokenScopeName[] {
+  return TOKEN_SCOPE_NAMES.filter((name) => stored.includes(name));
+}
+
+/**
+ * Makes sure a collector token exists for this secret (CERTFLEET_COLLECTOR_TOKEN); stores only the hash.
+ * An existing token keeps the scopes an admin gave it.
+ */
 export async function ensureCollectorToken(db: Database, token: string, name: string): Promise<void> {
   const tokenHash = hashToken(token);
   await db.apiToken.upsert({
     where: { tokenHash },
-    create: { tokenHash, name, kind: "collector", hint: token.slice(0, 10) },
+    create: { tokenHash, name, kind: "collector", hint: token.slice(0, 10), scopes: SEEDED_TOKEN_SCOPES },
     update: {},
   });
 }
@@ -49,6 +63,7 @@ export async function lookUpCollectorToken(
       lastUsedAt: true,
       scopeManagementGroups: true,
       scopeFqdnSuffixes: true,
+      scopes: true,
     },
   });
   if (row?.kind !== "collector" || row.revokedAt) return null;
@@ -57,6 +72,7 @@ export async function lookUpCollectorToken(
       id: row.id,
       name: row.name,
       scope: { managementGroups: row.scopeManagementGroups, fqdnSuffixes: row.scopeFqdnSuffixes },
+      scopes: toScopes(row.scopes),
     },
     lastUsedAt: row.lastUsedAt,
   };
@@ -76,6 +92,7 @@ const TOKEN_FIELDS = {
   revokedAt: true,
   scopeManagementGroups: true,
   scopeFqdnSuffixes: true,
+  scopes: true,
   createdBy: { select: { email: true } },
 } as const;
 
@@ -88,6 +105,7 @@ function toCollectorToken(row: {
   revokedAt: Date | null;
   scopeManagementGroups: string[];
   scopeFqdnSuffixes: string[];
+  scopes: string[];
   createdBy: { email: string } | null;
 }): CollectorToken {
   return {
@@ -99,6 +117,7 @@ function toCollectorToken(row: {
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     revokedAt: row.revokedAt?.toISOString() ?? null,
     scope: { managementGroups: row.scopeManagementGroups, fqdnSuffixes: row.scopeFqdnSuffixes },
+    scopes: toScopes(row.scopes),
   };
 }
 
@@ -125,6 +144,7 @@ export async function createCollectorToken(
         name: input.name,
         scopeManagementGroups: scope.managementGroups,
         scopeFqdnSuffixes: scope.fqdnSuffixes,
+        scopes: toScopes(input.scopes ?? DEFAULT_SCOPES),
         kind: "collector",
         tokenHash: hashToken(token),
         hint: token.slice(0, 10),
@@ -195,6 +215,7 @@ export async function updateCollectorToken(
         ...(scope
           ? { scopeManagementGroups: scope.managementGroups, scopeFqdnSuffixes: scope.fqdnSuffixes }
           : {}),
+        ...(update.scopes ? { scopes: toScopes(update.scopes) } : {}),
       },
       select: TOKEN_FIELDS,
     });
@@ -204,8 +225,8 @@ export async function updateCollectorToken(
         action: "token.update",
         entityType: "token",
         entityId: id,
-        before: { name: before.name, scope: before.scope },
-        after: { name: after.name, scope: after.scope },
+        before: { name: before.name, scope: before.scope, scopes: before.scopes },
+        after: { name: after.name, scope: after.scope, scopes: after.scopes },
       });
       await notifyTokensChanged(tx);
     }

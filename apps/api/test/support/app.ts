@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Session, UserRole } from "@certfleet/contracts";
+import type { CollectorTokenCreated, Session, TokenScopeName, UserRole } from "@certfleet/contracts";
 import { createDatabaseClient, type Database, quoteIdentifier } from "@certfleet/db";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { inject } from "vitest";
@@ -19,6 +19,8 @@ export interface TestApp {
   as: (role: UserRole) => Promise<SignedIn>;
   /** GET as a signed-in viewer. */
   get: (url: string) => Promise<LightMyRequestResponse>;
+  /** The secret of a new collector token with exactly these scopes, created through the admin API. */
+  tokenWithScopes: (scopes: TokenScopeName[]) => Promise<string>;
   close: () => Promise<void>;
 }
 
@@ -72,6 +74,18 @@ export async function createTestApp(
     databaseUrl,
     as,
     get: async (url) => app.inject({ method: "GET", url, headers: (await as("viewer")).headers }),
+    tokenWithScopes: async (scopes) => {
+      // A session of its own: a test may have signed the shared admin session out.
+      const admin = await signIn(app, TEST_ADMIN.email, TEST_ADMIN.password);
+      const response = await app.inject({
+        method: "POST",
+        url: "/api/v1/tokens",
+        headers: admin.headers,
+        payload: { name: `test ${scopes.join("+")}`, scopes },
+      });
+      if (response.statusCode !== 201) throw new Error(`token not created: ${response.body}`);
+      return response.json<CollectorTokenCreated>().token;
+    },
     close: async () => {
       await app.close();
       await db.$disconnect();

@@ -25,7 +25,8 @@ const split = <T extends string>(value: string | undefined): T[] | undefined =>
  * what makes every overview number equal the length of the list it links to.
  */
 export function hostFilterSql(filter: HostFilter, clock: EstateClock): Prisma.Sql {
-  const conditions: Prisma.Sql[] = [];
+  // Hosts an inventory import retired are out of every list and export unless asked for.
+  const conditions: Prisma.Sql[] = [retiredSql(filter.retired === "true")];
   const statuses = split(filter.status);
   // Compared as the enum (not ::text) so the (status, id) index applies.
   if (statuses) conditions.push(Prisma.sql`h."status" = ANY(${statuses}::"HostStatus"[])`);
@@ -44,7 +45,12 @@ export function hostFilterSql(filter: HostFilter, clock: EstateClock): Prisma.Sq
   if (filter.q) conditions.push(Prisma.sql`h."fqdn" LIKE ${`%${escapeLike(filter.q.toLowerCase())}%`}`);
   if (filter.expected)
     conditions.push(filter.expected === "true" ? expectedSql : Prisma.sql`NOT ${expectedSql}`);
-  return conditions.length ? Prisma.join(conditions, " AND ") : Prisma.sql`TRUE`;
+  return Prisma.join(conditions, " AND ");
+}
+
+/** Retired hosts (alias h) when `retired`; otherwise the live ones, which is what every count counts. */
+export function retiredSql(retired = false): Prisma.Sql {
+  return retired ? Prisma.sql`h."retiredAt" IS NOT NULL` : Prisma.sql`h."retiredAt" IS NULL`;
 }
 
 function anyOf(conditions: Prisma.Sql[]): Prisma.Sql {

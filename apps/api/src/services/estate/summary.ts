@@ -3,7 +3,14 @@ import { EXPIRY_FILTER_VALUES } from "@certfleet/contracts";
 import { RULE_IDS, type RuleId, ruleMeta } from "@certfleet/core";
 import { type Database, Prisma } from "@certfleet/db";
 import { estateCoverage } from "./coverage";
-import { authenticationSql, type EstateClock, expirySql, filterQuery, reportingSql } from "./filters";
+import {
+  authenticationSql,
+  type EstateClock,
+  expirySql,
+  filterQuery,
+  reportingSql,
+  retiredSql,
+} from "./filters";
 
 const STATUSES = ["error", "warning", "ok"] as const;
 const ROLES = ["ManagementServer", "Gateway", "Agent"] as const;
@@ -30,21 +37,28 @@ export async function estateSummary(db: Database, clock: EstateClock): Promise<S
     (state) =>
       Prisma.sql`count(*) FILTER (WHERE ${reportingSql(state, clock)})::int AS ${Prisma.raw(`"reporting_${state}"`)}`,
   );
+  // Retired hosts (gone from SCOM's inventory) count nowhere, as the lists these counts link to omit them.
+  // Coverage counts them apart (its own query).
+  const live = retiredSql();
   const [[totals], byStatus, byRole, byGroup, rules, coverage] = await Promise.all([
     db.$queryRaw<Record<string, number>[]>`
       SELECT count(*)::int AS total, ${Prisma.join([...bucketColumns, ...reportingColumns])},
-        count(*) FILTER (WHERE ${authenticationSql("kerberos")})::int AS "uses_kerberos" FROM "Host" h`,
+        count(*) FILTER (WHERE ${authenticationSql("kerberos")})::int AS "uses_kerberos" FROM "Host" h
+      WHERE ${live}`,
     db.$queryRaw<{ key: string; n: number }[]>`
-      SELECT h.status::text AS key, count(*)::int AS n FROM "Host" h WHERE h.status IS NOT NULL GROUP BY 1`,
+      SELECT h.status::text AS key, count(*)::int AS n FROM "Host" h
+      WHERE h.status IS NOT NULL AND ${live} GROUP BY 1`,
     db.$queryRaw<
       { key: string; n: number }[]
-    >`SELECT h.role::text AS key, count(*)::int AS n FROM "Host" h GROUP BY 1`,
+    >`SELECT h.role::text AS key, count(*)::int AS n FROM "Host" h WHERE ${live} GROUP BY 1`,
     db.$queryRaw<{ key: string | null; n: number }[]>`
       SELECT mg.name AS key, count(*)::int AS n FROM "Host" h
-      LEFT JOIN "ManagementGroup" mg ON mg.id = h."managementGroupId" GROUP BY 1 ORDER BY 1 NULLS LAST`,
+      LEFT JOIN "ManagementGroup" mg ON mg.id = h."managementGroupId" WHERE ${live}
+      GROUP BY 1 ORDER BY 1 NULLS LAST`,
     db.$queryRaw<{ key: string; n: number }[]>`
-      SELECT "ruleId" AS key, count(DISTINCT "hostId")::int AS n FROM "HostFinding"
-      WHERE severity IN ('error', 'warning') GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10`,
+      SELECT f."ruleId" AS key, count(DISTINCT f."hostId")::int AS n FROM "HostFinding" f
+      JOIN "Host" h ON h.id = f."hostId"
+      WHERE f.severity IN ('error', 'warning') AND ${live} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10`,
     estateCoverage(db, clock),
   ]);
   const lookup = (rows: { key: string | null; n: number }[], key: string) =>

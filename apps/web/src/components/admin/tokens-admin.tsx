@@ -4,7 +4,8 @@ import type {
   CollectorToken,
   CollectorTokenCreate,
   CollectorTokenCreated,
-  TokenScope,
+  CollectorTokenUpdate,
+  TokenScopeName,
 } from "@certfleet/contracts";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
@@ -21,9 +22,10 @@ import { useNow } from "@/lib/hooks";
 import { tokenKeys } from "@/lib/query-keys";
 import { useSend } from "@/lib/session";
 import { describeScope, isFleetWide, scopeFromText } from "@/lib/token-scope";
+import { describeScopes, TokenPermissionFields } from "./token-permission-fields";
 import { TokenScopeFields } from "./token-scope-fields";
 
-const SCOPE_FIELDS = ["name", "scope.managementGroups", "scope.fqdnSuffixes"] as const;
+const SCOPE_FIELDS = ["name", "scope.managementGroups", "scope.fqdnSuffixes", "scopes"] as const;
 
 /** The scope fields' errors under the names TokenScopeFields shows them by. */
 function scopeErrors(byField: Record<string, string>): Record<string, string> {
@@ -42,8 +44,9 @@ export function TokensAdmin() {
     <div className="stack">
       <PageHeader title="Collector tokens">
         Each collector sends its reports with a token. A token can be limited to management groups and host
-        name suffixes (a report outside them is refused); without limits it is fleet-wide. Revoke a token when
-        its collector is retired or the token may have leaked.
+        name suffixes (a report outside them is refused); without limits it is fleet-wide. What it may do is
+        its scopes: post reports (collectors), import the inventory, read hosts and exports (the certfleet
+        CLI). Revoke a token when its collector is retired or the token may have leaked.
       </PageHeader>
       <TokenCreateForm />
       <QueryStates query={query} what="the collector tokens" lines={5}>
@@ -59,6 +62,7 @@ export function TokensAdmin() {
                   "Name",
                   "Hint",
                   "Scope",
+                  "May",
                   "Created",
                   "Created by",
                   "Last used",
@@ -85,18 +89,20 @@ function TokenCreateForm() {
   const [name, setName] = useState("");
   const [groups, setGroups] = useState("");
   const [suffixes, setSuffixes] = useState("");
+  const [scopes, setScopes] = useState<TokenScopeName[]>(["reports"]);
   const create = useMutation({
     mutationFn: (body: CollectorTokenCreate) => send<CollectorTokenCreated>("/api/v1/tokens", "POST", body),
     onSuccess: () => {
       setName("");
       setGroups("");
       setSuffixes("");
+      setScopes(["reports"]);
       void queryClient.invalidateQueries({ queryKey: tokenKeys.all });
     },
   });
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    create.mutate({ name: name.trim(), scope: scopeFromText(groups, suffixes) });
+    create.mutate({ name: name.trim(), scope: scopeFromText(groups, suffixes), scopes });
   };
   const { byField, other } = fieldErrors(create.error, SCOPE_FIELDS);
 
@@ -123,6 +129,7 @@ function TokenCreateForm() {
           onSuffixes={setSuffixes}
           errors={scopeErrors(byField)}
         />
+        <TokenPermissionFields id={id} scopes={scopes} onScopes={setScopes} error={byField.scopes} />
         <div className="form-submit">
           <button type="submit" className="button" disabled={create.isPending}>
             {create.isPending ? "Creating…" : "Create token"}
@@ -189,6 +196,7 @@ function TokenRow({ token }: { token: CollectorToken }) {
           </>
         )}
       </td>
+      <td data-token-scopes={token.scopes.join(",")}>{describeScopes(token.scopes)}</td>
       <td className="nowrap">{formatDateTime(token.createdAt)}</td>
       <td>{token.createdBy ?? <span className="muted">certfleet</span>}</td>
       <td className="nowrap">
@@ -231,8 +239,10 @@ function TokenScopeEditor({ token, onDone }: { token: CollectorToken; onDone: ()
   const queryClient = useQueryClient();
   const [groups, setGroups] = useState(token.scope.managementGroups.join(", "));
   const [suffixes, setSuffixes] = useState(token.scope.fqdnSuffixes.join(", "));
+  const [scopes, setScopes] = useState<TokenScopeName[]>(token.scopes);
   const update = useMutation({
-    mutationFn: (scope: TokenScope) => send<CollectorToken>(`/api/v1/tokens/${token.id}`, "PATCH", { scope }),
+    mutationFn: (body: CollectorTokenUpdate) =>
+      send<CollectorToken>(`/api/v1/tokens/${token.id}`, "PATCH", body),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: tokenKeys.all });
       onDone();
@@ -241,7 +251,7 @@ function TokenScopeEditor({ token, onDone }: { token: CollectorToken; onDone: ()
   const { byField, other } = fieldErrors(update.error, SCOPE_FIELDS);
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    update.mutate(scopeFromText(groups, suffixes));
+    update.mutate({ scope: scopeFromText(groups, suffixes), scopes });
   };
   return (
     <form className="stack" onSubmit={submit} aria-label={`Scope of ${token.name}`}>
@@ -253,6 +263,7 @@ function TokenScopeEditor({ token, onDone }: { token: CollectorToken; onDone: ()
         onSuffixes={setSuffixes}
         errors={scopeErrors(byField)}
       />
+      <TokenPermissionFields id={id} scopes={scopes} onScopes={setScopes} error={byField.scopes} />
       <div className="form-row">
         <SubmitButton pending={update.isPending} label="Save scope" small />
         <button type="button" className="button button-secondary button-small" onClick={onDone}>
