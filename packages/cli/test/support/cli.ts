@@ -1,0 +1,63 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createTestApp, type TestApp } from "../../../../apps/api/test/support/app";
+
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../bin/certfleet.mjs");
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `certfleet …` exactly as a user does (node bin/certfleet.mjs, a child process), in `cwd`,
+ * with none of the CERTFLEET_* or pnpm variables of the test run leaking in.
+ */
+export function runCli(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<CliRun> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.startsWith("CERTFLEET_") && !name.startsWith("npm_") && name !== "INIT_CWD") env[name] = value;
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd,
+      env: { ...env, ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+export interface ListeningApi extends TestApp {
+  /** Base URL of the real API listening on a loopback port. */
+  url: string;
+}
+
+/** The real API (createTestApp: its own fresh database) listening on a free loopback port. */
+export async function startApi(env: Record<string, string> = {}): Promise<ListeningApi> {
+  const t = await createTestApp(env);
+  const url = await t.app.listen({ host: "127.0.0.1", port: 0 });
+  return Object.assign(t, { url });
+}
+
+/** A scratch folder, removed by the returned function. */
+export async function scratchDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), "certfleet-cli-test-"));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
