@@ -61,3 +61,17 @@ export async function scratchDir(): Promise<{ dir: string; remove: () => Promise
   const dir = await mkdtemp(path.join(tmpdir(), "certfleet-cli-test-"));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
+
+/** A new collector token with exactly these scopes (reports, inventory, read), made through the admin API. */
+export async function tokenWithScopes(api: ListeningApi, scopes: string[]): Promise<string> {
+  const admin = await api.as("admin");
+  const response = await api.app.inject({
+    method: "POST",
+    url: "/api/v1/tokens",
+    headers: admin.headers,
+    payload: { name: `cli test ${scopes.join("+")}`, scopes },
+  });
+  if (response.statusCode !== 201)
+    throw new Error(`token not created: ${response.statusCode} ${response.body}`);
+  return response.json<{ token: string }>().token;
+}
