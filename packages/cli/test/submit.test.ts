@@ -10,7 +10,7 @@ import {
   issueCertificate,
   type Pki,
 } from "../../../apps/api/test/support/reports";
-import { type ListeningApi, runCli, scratchDir, startApi } from "./support/cli";
+import { type ListeningApi, runCli, runCliOnTerminal, scratchDir, startApi } from "./support/cli";
 
 let api: ListeningApi;
 let pki: Pki;
@@ -87,6 +87,21 @@ describe("certfleet submit", () => {
     expect(await storedHosts()).toEqual(
       expect.arrayContaining(["cli-ms11.contoso.com", "cli-ms13.contoso.com"]),
     );
+  });
+
+  it("draws a progress bar on a terminal", async () => {
+    const folder = path.join(scratch.dir, "terminal");
+    for (const n of [31, 32]) await writeReport(path.join(folder, `ms${n}.json`), `cli-ms${n}.contoso.com`);
+
+    const run = await runCliOnTerminal(["submit", "terminal", "--url", api.url, "--token", api.token], {
+      cwd: scratch.dir,
+    });
+
+    expect(run.code).toBe(0);
+    // cli-progress's shades_classic bar, full, with the count; no plain progress lines.
+    expect(run.stdout).toMatch(/submitting \[\u2588{30}\] 100% 2\/2 files/);
+    expect(run.stdout).not.toContain("submitting 2/2 files\r\n");
+    expect(run.stdout).toContain("2 reports accepted, 0 rejected");
   });
 
   it("waits out a 503's Retry-After and then delivers", async () => {

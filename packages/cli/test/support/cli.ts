@@ -21,12 +21,30 @@ export function runCli(
   args: string[],
   options: { cwd: string; env?: Record<string, string> },
 ): Promise<CliRun> {
+  return collect(process.execPath, [BIN, ...args], options);
+}
+
+/**
+ * Runs `certfleet …` on a terminal: util-linux `script` gives it a pseudo-terminal, so stdout and
+ * stderr are TTYs (and arrive merged, in `stdout`).
+ */
+export function runCliOnTerminal(args: string[], options: { cwd: string }): Promise<CliRun> {
+  const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
+  const command = [process.execPath, BIN, ...args].map(quote).join(" ");
+  return collect("script", ["--quiet", "--return", "--command", command, "/dev/null"], options);
+}
+
+function collect(
+  file: string,
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<CliRun> {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (!name.startsWith("CERTFLEET_") && !name.startsWith("npm_") && name !== "INIT_CWD") env[name] = value;
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(file, args, {
       cwd: options.cwd,
       env: { ...env, ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
