@@ -66,7 +66,9 @@ export async function importInventory(
     return result.errors?.length ? EXIT.rejected : EXIT.ok;
   }
   const problem = await readProblem(response);
-  options.out(`import refused: ${describeProblem(problem)}`);
+  // With row errors the detail only summarises them: the rows themselves follow.
+  const said = problem.errors?.length ? `${problem.status} ${problem.title}` : describeProblem(problem);
+  options.out(`import refused: ${said}`);
   for (const error of problem.errors ?? [])
     options.out(`  ${inFile(error.field, sources)}: ${error.message}`);
   options.out("nothing was imported");
@@ -98,8 +100,8 @@ export function inFile(field: string, sources: { shown: string }[]): string {
 function printResult(out: (line: string) => void, result: InventoryResult): void {
   out(result.dryRun ? "dry run: nothing was written; this is what the import would do" : "imported");
   out(
-    `  added ${result.added}, updated ${result.updated}, unchanged ${result.unchanged}, ` +
-      `retired ${result.retired}, restored ${result.restored}`,
+    `  added ${count(result.added)}, updated ${count(result.updated)}, unchanged ${count(result.unchanged)}, ` +
+      `retired ${count(result.retired)}, restored ${count(result.restored)}`,
   );
   if (result.byManagementGroup.length > 0) {
     const width = Math.max(16, ...result.byManagementGroup.map((group) => group.managementGroup.length));
@@ -108,8 +110,8 @@ function printResult(out: (line: string) => void, result: InventoryResult): void
     );
     for (const group of result.byManagementGroup) {
       out(
-        `  ${group.managementGroup.padEnd(width)}  ${String(group.added).padStart(7)}  ` +
-          `${String(group.retired).padStart(7)}  ${String(group.total).padStart(7)}`,
+        `  ${group.managementGroup.padEnd(width)}  ${count(group.added).padStart(7)}  ` +
+          `${count(group.retired).padStart(7)}  ${count(group.total).padStart(7)}`,
       );
     }
   }
@@ -119,4 +121,9 @@ function printResult(out: (line: string) => void, result: InventoryResult): void
       `  ${result.dryRun ? "would retire" : "retired"}: ${result.retiredHosts.join(", ")}${more > 0 ? ` and ${plural(more, "more host")}` : ""}`,
     );
   }
+}
+
+/** 2310 → "2,310": estates run to hundreds of thousands of hosts. */
+function count(value: number): string {
+  return value.toLocaleString("en-US");
 }

@@ -103,7 +103,8 @@ function buildProgram(setExitCode: (code: ExitCode) => void): Command {
       .option("--role <list>", "comma-separated roles: ManagementServer,Gateway,Agent")
       .option("--group <name>", "management group name")
       .option("--reporting <list>", "comma-separated reporting states: reporting,silent,never")
-      .option("--expiry <list>", "comma-separated expiry buckets: expired,d7,d30,d60,d90,later,none"),
+      .option("--expiry <list>", "comma-separated expiry buckets: expired,d7,d30,d60,d90,later,none")
+      .option("--retired", "only hosts an inventory import retired (by default they are left out)", false),
   ).action(
     async (
       options: ConnectionOptions & {
@@ -114,6 +115,7 @@ function buildProgram(setExitCode: (code: ExitCode) => void): Command {
         group?: string;
         reporting?: string;
         expiry?: string;
+        retired: boolean;
       },
     ) => {
       setExitCode(
@@ -125,6 +127,7 @@ function buildProgram(setExitCode: (code: ExitCode) => void): Command {
             managementGroup: options.group,
             reporting: options.reporting,
             expiry: options.expiry,
+            retired: options.retired ? "true" : undefined,
           },
           out: options.out,
           baseDir: baseDir(),

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ListeningApi, runCli, scratchDir, startApi, tokenWithScopes } from "./support/cli";
@@ -65,6 +65,21 @@ describe("certfleet import-inventory", () => {
     expect(second.stdout).toContain(`retired: ${AGENTS[2]}`);
     const retired = await hostsNamed([AGENTS[2] as string]);
     expect(retired[0]?.retiredAt).toBeInstanceOf(Date);
+
+    // The export leaves the retired host out, and lists only it with --retired.
+    const readToken = await tokenWithScopes(api, ["read"]);
+    const exportTo = (out: string, ...flags: string[]) =>
+      runCli(["export", "hosts", ...flags, "--out", out, "--url", api.url, "--token", readToken], {
+        cwd: scratch.dir,
+      });
+    expect((await exportTo("live.csv")).code).toBe(0);
+    expect((await exportTo("retired.csv", "--retired")).code).toBe(0);
+    const live = await readFile(path.join(scratch.dir, "live.csv"), "utf8");
+    const gone = await readFile(path.join(scratch.dir, "retired.csv"), "utf8");
+    expect(live).toContain(AGENTS[0]);
+    expect(live).not.toContain(AGENTS[2]);
+    expect(gone).toContain(AGENTS[2]);
+    expect(gone).not.toContain(AGENTS[0]);
   });
 
   it("prints each bad row with its file, line and column, exits 1 and imports nothing", async () => {
@@ -76,7 +91,8 @@ describe("certfleet import-inventory", () => {
     const run = await importCli(["csv/servers.csv", "csv/bad.csv"]);
 
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^import refused: 422 /m);
+    // The API's title, then each row; its detail (a summary of the rows) is not repeated.
+    expect(run.stdout).toMatch(/^import refused: 422 [^:]+\n/m);
     // sources[1] is the second file named: shown by the path the user typed.
     expect(run.stdout).toMatch(/^ {2}csv\/bad\.csv line 3 column \S+.*: /m);
     expect(run.stdout).not.toContain("sources[");
