@@ -91,6 +91,12 @@ export async function submitReports(
       batch.bytes += bytes;
     }
     if (batch.files.length > 0) await send(batch);
+  } catch (error) {
+    // A refused token or an API gone away ends the run: say what the batches before it achieved.
+    progress.stop();
+    printOutcome(options.out, { accepted, rejections, unreadable });
+    options.out(`stopped: ${files.length - done} of ${plural(files.length, "file")} not submitted`);
+    throw error;
   } finally {
     progress.stop();
   }

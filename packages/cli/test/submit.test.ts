@@ -153,6 +153,10 @@ describe("certfleet submit", () => {
     expect(run.stderr.trim().split("\n").at(-1)).toMatch(
       /^certfleet: the API refused the token \(401 Invalid collector token: .*\); check --url and --token/,
     );
+    // The first batch was refused: nothing accepted, the unreadable file still named.
+    expect(run.stdout).toContain(
+      "0 reports accepted, 0 rejected, 1 file not sent\nstopped: 3 of 4 files not submitted\n",
+    );
   });
 
   it("says the API cannot be reached (exit 4) and asks for --url when it is missing (exit 2)", async () => {
