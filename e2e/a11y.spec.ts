@@ -38,6 +38,7 @@ for (const scheme of schemes) {
         ["admin tokens", "/admin/tokens"],
         ["trust anchors", "/admin/trust-anchors"],
         ["settings", "/admin/settings"],
+        ["inventory", "/admin/inventory"],
         ["notifications", "/admin/notifications"],
         ["reports", "/reports"],
         ["audit log", "/admin/audit"],

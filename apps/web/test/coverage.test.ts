@@ -38,15 +38,16 @@ describe("overview coverage panel", () => {
       ["reporting", 4, "/hosts?reporting=reporting&expected=true"],
       ["silent", 1, "/hosts?reporting=silent&expected=true"],
       ["neverReported", 2, "/hosts?reporting=never&expected=true"],
-      ["retired", 1, null],
+      ["retired", 1, "/hosts?retired=true"],
     ]);
     // The host list reads those URLs back without dropping anything.
     for (const cell of totals.filter((c) => c.href))
       expect(parseHostQuery(new URL(`http://x${cell.href}`).searchParams).ignored).toEqual([]);
   });
 
-  it("gives no link to a filter the host list does not take yet (retired), rather than a list of other hosts", () => {
-    expect(coverageHref("retired=true")).toBeNull();
+  it("gives no link to a filter the host list does not take, rather than a list of other hosts", () => {
+    expect(coverageHref("retired=true")).toBe("/hosts?retired=true");
+    expect(coverageHref("retired=true&vanished=1")).toBeNull();
     expect(coverageHref("managementGroup=MG-PROD&reporting=silent&expected=true")).toBe(
       "/hosts?managementGroup=MG-PROD&reporting=silent&expected=true",
     );

@@ -61,6 +61,7 @@ const KEYS = [
   "authentication",
   "q",
   "expected",
+  "retired",
   "sort",
   "order",
 ] as const satisfies readonly (keyof HostListParams)[];
@@ -118,6 +119,9 @@ function acceptValue(name: string, value: string): string | number | undefined {
     }
     case "expected":
       return (EXPECTED_VALUES as readonly string[]).includes(value) ? value : undefined;
+    case "retired":
+      // Only "true" means anything: the API's default (false) is the live hosts.
+      return value === "true" ? value : undefined;
     case "sort":
       return (SORTS as readonly string[]).includes(value) ? value : undefined;
     case "order":
@@ -171,4 +175,9 @@ export function toggleMulti(params: HostListParams, key: MultiKey, value: string
 /** Sets a one-value filter (`expected`), or clears it when the same value is chosen again. */
 export function toggleExpected(params: HostListParams, value: ExpectedFilter): HostListParams {
   return normalize({ ...params, expected: params.expected === value ? undefined : value });
+}
+
+/** Shows the hosts an inventory import retired instead of the live ones, or back. */
+export function toggleRetired(params: HostListParams): HostListParams {
+  return normalize({ ...params, retired: params.retired === "true" ? undefined : "true" });
 }

@@ -24,6 +24,7 @@ import {
   STATUSES,
   toggleExpected,
   toggleMulti,
+  toggleRetired,
 } from "@/lib/host-query";
 import type { HostListParams } from "@/lib/query-keys";
 import type { SetHostParams } from "./hosts-view";
@@ -312,6 +313,15 @@ function InventoryChips({ params, setParams }: ControlProps) {
             {EXPECTED_LABEL[value]}
           </button>
         ))}
+        <button
+          type="button"
+          className="chip"
+          aria-pressed={params.retired === "true"}
+          data-value="retired"
+          onClick={() => setParams(toggleRetired(params))}
+        >
+          Retired
+        </button>
       </div>
     </fieldset>
   );
