@@ -1,27 +1,21 @@
 import { Buffer } from "node:buffer";
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import {
+  INVENTORY_BODY_LIMIT,
+  INVENTORY_MAX_SOURCES,
+  INVENTORY_SOURCE_MAX_CHARS,
+  type InventoryImportResult,
+} from "@certfleet/contracts";
 import { type ApiTarget, callApi, describeProblem, readProblem } from "./api-client";
 import { CliError, EXIT, type ExitCode } from "./exit-codes";
 import { plural } from "./progress";
 
-/** Limits of POST /api/v1/inventory (docs/cli.md): checked here so a too-big import fails before upload. */
-export const MAX_INVENTORY_SOURCES = 20;
-export const MAX_INVENTORY_CSV_BYTES = 8 * 1024 * 1024;
-export const MAX_INVENTORY_BODY_BYTES = 16 * 1024 * 1024;
-
-/** The 200 answer of POST /api/v1/inventory (the shared contract of issue 14). */
-export interface InventoryResult {
-  dryRun: boolean;
-  added: number;
-  updated: number;
-  unchanged: number;
-  retired: number;
-  restored: number;
-  byManagementGroup: { managementGroup: string; added: number; retired: number; total: number }[];
-  retiredHosts: string[];
-  errors: { field: string; message: string }[];
-}
+// Limits of POST /api/v1/inventory (the contract's), checked here so a too-big import fails before upload.
+// The contract counts a CSV's characters; its bytes are at least that, so a byte check never lets one past.
+const MAX_INVENTORY_SOURCES = INVENTORY_MAX_SOURCES;
+const MAX_INVENTORY_CSV_BYTES = INVENTORY_SOURCE_MAX_CHARS;
+const MAX_INVENTORY_BODY_BYTES = INVENTORY_BODY_LIMIT;
 
 export interface ImportOptions {
   baseDir: string;
@@ -58,7 +52,7 @@ export async function importInventory(
     scope: "inventory",
   });
   if (response.status === 200) {
-    const result = (await response.json()) as InventoryResult;
+    const result = (await response.json()) as InventoryImportResult;
     printResult(options.out, result);
     // The contract answers bad rows with 422; errors on a 200 would still be errors to act on.
     for (const error of result.errors ?? [])
@@ -97,7 +91,7 @@ export function inFile(field: string, sources: { shown: string }[]): string {
   );
 }
 
-function printResult(out: (line: string) => void, result: InventoryResult): void {
+function printResult(out: (line: string) => void, result: InventoryImportResult): void {
   out(result.dryRun ? "dry run: nothing was written; this is what the import would do" : "imported");
   out(
     `  added ${count(result.added)}, updated ${count(result.updated)}, unchanged ${count(result.unchanged)}, ` +

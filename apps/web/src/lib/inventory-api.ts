@@ -1,47 +1,26 @@
+import {
+  INVENTORY_BODY_LIMIT,
+  INVENTORY_MAX_SOURCES,
+  INVENTORY_SOURCE_MAX_CHARS,
+  type InventoryImport,
+  type InventoryImportResult,
+  type InventorySource,
+} from "@certfleet/contracts";
 import type { QueryClient } from "@tanstack/react-query";
 import { ApiError } from "./api";
 import { hostKeys, summaryKeys } from "./query-keys";
 import type { SendMethod } from "./send";
 
 /**
- * POST /api/v1/inventory (issue 14's shared contract): SCOM exports or `fqdn,role,managementGroup`
- * CSVs, previewed with dryRun=true, then imported. The request and answer are typed here until the
- * contract's TypeBox schema lands in @certfleet/contracts; then these become its Static types.
+ * POST /api/v1/inventory: SCOM exports or `fqdn,role,managementGroup` CSVs, previewed with dryRun=true,
+ * then imported. Request, answer and limits are the contract's (@certfleet/contracts inventory.ts).
  */
-export interface InventorySource {
-  name: string;
-  csv: string;
-}
-
-export interface InventoryRequest {
-  sources: InventorySource[];
-  dryRun: boolean;
-}
-
-export interface InventoryGroupOutcome {
-  managementGroup: string;
-  added: number;
-  retired: number;
-  total: number;
-}
-
-export interface InventoryOutcome {
-  dryRun: boolean;
-  added: number;
-  updated: number;
-  unchanged: number;
-  retired: number;
-  restored: number;
-  byManagementGroup: InventoryGroupOutcome[];
-  /** The first 100 hosts the import retires (or would, in a preview). */
-  retiredHosts: string[];
-  errors: unknown[];
-}
-
-/** The contract's limits, checked before sending so a too-large choice is explained, not refused. */
-export const INVENTORY_MAX_SOURCES = 20;
-export const INVENTORY_MAX_SOURCE_BYTES = 8 * 1024 * 1024;
-export const INVENTORY_MAX_BODY_BYTES = 16 * 1024 * 1024;
+export type InventoryRequest = InventoryImport;
+export type InventoryOutcome = InventoryImportResult;
+export { INVENTORY_MAX_SOURCES };
+/** The contract limits characters; a file's bytes are at least that, so checking bytes never lets one past. */
+export const INVENTORY_MAX_SOURCE_BYTES = INVENTORY_SOURCE_MAX_CHARS;
+export const INVENTORY_MAX_BODY_BYTES = INVENTORY_BODY_LIMIT;
 
 const MIB = 1024 * 1024;
 const utf8Length = (text: string) => new TextEncoder().encode(text).length;
@@ -102,12 +81,7 @@ export function inventoryErrorsBySource(error: unknown, sources: InventorySource
   return [...groups].map(([source, messages]) => ({ source, messages }));
 }
 
-/** An entry of a 200 answer's `errors[]` (the contract leaves its shape open): its text. */
-export function describeOutcomeError(entry: unknown): string {
-  if (typeof entry === "string") return entry;
-  if (entry && typeof entry === "object") {
-    const { field, message } = entry as { field?: unknown; message?: unknown };
-    if (typeof message === "string") return typeof field === "string" ? `${field}: ${message}` : message;
-  }
-  return JSON.stringify(entry);
+/** An entry of a 200 answer's `errors[]`: its text. */
+export function describeOutcomeError(entry: InventoryImportResult["errors"][number]): string {
+  return `${entry.field}: ${entry.message}`;
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import type { InventorySource } from "@certfleet/contracts";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type ChangeEvent, useId, useState } from "react";
 import { MutationError } from "@/components/ui/form-bits";
@@ -10,7 +11,6 @@ import {
   afterInventoryImport,
   describeOutcomeError,
   type InventoryOutcome,
-  type InventorySource,
   inventoryErrorsBySource,
   inventorySourceProblems,
   postInventory,
