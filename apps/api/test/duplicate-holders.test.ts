@@ -55,6 +55,17 @@ const postBatch = async (reports: Report[]): Promise<(IngestResult | undefined)[
   return response.json<BatchResult>().results.map((result) => result.result);
 };
 
+/** One inventory snapshot (plain CSV) through the real route, with the test's token (it may import). */
+const importInventory = async (csv: string): Promise<void> => {
+  const response = await t.app.inject({
+    method: "POST",
+    url: "/api/v1/inventory",
+    headers: { authorization: `Bearer ${t.token}` },
+    payload: { sources: [{ name: "hosts.csv", csv }], dryRun: false },
+  });
+  expect(response.statusCode, response.body).toBe(200);
+};
+
 const duplicates = (findings: Finding[]) => findings.filter((finding) => finding.ruleId === "duplicate");
 
 describe("duplicate lookup", () => {
@@ -121,6 +132,25 @@ describe("duplicate lookup", () => {
     expect(duplicates(early?.findings ?? [])[0]?.message).toContain("web01.contoso.com");
     // web01 last reported 40 hours before web02's second report: silent, so no duplicate any more.
     expect(duplicates(late?.findings ?? [])).toEqual([]);
+  });
+
+  it("a host an inventory import retired no longer counts, though it reported within the threshold", async () => {
+    const retiring = await issueCertificate(pki, { fqdn: "rt01.contoso.com", serialHex: "0d0d04" });
+    const inGroup = (fqdn: string, hours: number) => {
+      const report = buildReport(fqdn, [retiring], { collectedAt: at(hours) });
+      report.host.managementGroup = "MG-RET";
+      return report;
+    };
+    await importInventory(
+      "fqdn,role,managementGroup\nrt01.contoso.com,Agent,MG-RET\nrt02.contoso.com,Agent,MG-RET\n",
+    );
+    await post(inGroup("rt02.contoso.com", 0));
+    const before = await post(inGroup("rt01.contoso.com", 1));
+    expect(duplicates(before.findings)[0]?.message).toContain("1 other host: rt02.contoso.com");
+    // A newer snapshot of MG-RET no longer lists rt02: retired one hour after it last reported.
+    await importInventory("fqdn,role,managementGroup\nrt01.contoso.com,Agent,MG-RET\n");
+    const after = await post(inGroup("rt01.contoso.com", 2));
+    expect(duplicates(after.findings)).toEqual([]);
   });
 
   // Issue 13: SCOM's own self-signed certificate in the "Operations Manager" store is never a duplicate;

@@ -24,9 +24,9 @@ export function silentCutoff(collectedAt: Date, silentAfterHours: number): Date 
 }
 
 /**
- * Whether `holder` counts as another holder for a report whose cutoff is `cutoff`. Retirement of hosts
- * arrives with a later issue: Host has no retired flag yet. When it does, a retired host stops counting
- * here and in the lookup's WHERE clause (host-state.ts, readBatchState and hostsBoundTo).
+ * Whether `holder` counts as another holder for a report whose cutoff is `cutoff`. Retired hosts are left
+ * out by the lookup itself (host-state.ts, holdersOf); a holder reporting in the same batch is not retired,
+ * since its report brings it back.
  */
 export function isCountedHolder(holder: BoundHolder, cutoff: Date): boolean {
   return holder.lastReportAt !== null && holder.lastReportAt.getTime() >= cutoff.getTime();

@@ -227,13 +227,13 @@ async function insertCertificateRows(
 /**
  * The holders of one certificate `s` (a row with "sha256" and "since"), for a LATERAL join: served by the
  * index Host (boundCertificateSha256, fqdn) as a range scan in name order, the silence cutoff checked on
- * the rows it walks (docs/performance.md). Hosts silent since `since` do not count (duplicate-holders.ts);
- * a retired flag, when Host gets one, joins this WHERE clause.
+ * the rows it walks (docs/performance.md). Hosts silent since `since`, and hosts an inventory import
+ * retired, do not count (duplicate-holders.ts).
  */
 function holdersOf(limit: number): Prisma.Sql {
   return Prisma.sql`
     SELECT "fqdn", "lastReportAt" FROM "Host"
-    WHERE "boundCertificateSha256" = s."sha256" AND "lastReportAt" >= s."since"
+    WHERE "boundCertificateSha256" = s."sha256" AND "lastReportAt" >= s."since" AND "retiredAt" IS NULL
     ORDER BY "fqdn" LIMIT ${limit}`;
 }
 
